@@ -1,0 +1,55 @@
+"""Pictures of word vectors."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+
+def project_2d(vectors):
+    """Project rows to 2-D by PCA: centre them, then take the top two right
+    singular vectors (the SVD the CS224n handout uses for word_vectors.png)."""
+    x = np.asarray(vectors, dtype=np.float64)
+    centred = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    return centred @ vt[:2].T  # (n, 2)
+
+
+def plot_words(kv, words, path, title=None):
+    """Write a PNG of ``words`` projected to 2-D, each point labelled."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    missing = [w for w in words if w not in kv]
+    if missing:
+        raise KeyError(f"not in the vocabulary: {', '.join(missing)}")
+    coords = project_2d(np.stack([kv[w] for w in words]))
+    fig, ax = plt.subplots(figsize=(8, 6), dpi=110)
+    ax.scatter(coords[:, 0], coords[:, 1], s=18, color="tab:red")
+    for (x, y), word in zip(coords, words, strict=True):
+        ax.annotate(word, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=10)
+    ax.set_title(title or "word vectors, 2-D projection (PCA)")
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
+    fig.tight_layout()
+    _save_atomic(fig, path)
+    plt.close(fig)
+    return coords
+
+
+def _save_atomic(fig, path):
+    """Save to a temporary file beside ``path``, then rename it into place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,31 @@
+"""The ``w2v`` command, run as a user runs it (a subprocess)."""
+
+import subprocess
+import sys
+
+
+def run_w2v(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "w2v", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
+
+
+def test_demo_trains_prints_neighbours_and_writes_png(tmp_path):
+    result = run_w2v("demo", "--seconds", "3", "--epochs", "1", "--size", "20", "--out-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "nearest words" in result.stdout
+    assert "whale:" in result.stdout
+    assert (tmp_path / "word_vectors.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_missing_output_folder_is_one_clear_line(tmp_path):
+    result = run_w2v("demo", "--out-dir", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "does not exist" in lines[0]
+
+
+def test_version_and_help():
+    assert run_w2v("--version").stdout.startswith("w2v ")
+    assert "demo" in run_w2v("--help").stdout
