@@ -21,9 +21,14 @@ def sigmoid(x):
 
 
 def sigmoid_grad(x):
-    """σ'(x) = σ(x) (1 - σ(x))."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
+    """σ'(x) = σ(x) (1 - σ(x)), computed as σ(x) σ(-x).
+
+    The two are equal because 1 - σ(x) = σ(-x); the second form avoids the
+    cancellation in 1 - σ(x) when σ(x) is close to 1, so it keeps full
+    relative precision for large positive x as well as negative x.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return sigmoid(x) * sigmoid(-x)
 
 
 def log_sigmoid(x):
