@@ -11,10 +11,30 @@ def run_w2v(*args, cwd=None):
 
 
 def test_demo_trains_prints_neighbours_and_writes_png(tmp_path):
-    result = run_w2v("demo", "--seconds", "3", "--epochs", "1", "--size", "20", "--out-dir", str(tmp_path))
+    result = run_w2v("demo", "--epochs", "3", "--out-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "nearest words" in result.stdout
-    assert "whale:" in result.stdout
+    assert "w2v engine" in result.stdout and "nearest words" in result.stdout
+    whale = next(line for line in result.stdout.splitlines() if line.strip().startswith("whale:"))
+    assert "sperm" in whale  # the engine learns the book's most obvious association
+    assert (tmp_path / "word_vectors.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_demo_with_the_reference_trainer(tmp_path):
+    result = run_w2v(
+        "demo",
+        "--trainer",
+        "reference",
+        "--seconds",
+        "3",
+        "--epochs",
+        "1",
+        "--size",
+        "20",
+        "--out-dir",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "reference trainer" in result.stdout and "whale:" in result.stdout
     assert (tmp_path / "word_vectors.png").read_bytes()[:4] == b"\x89PNG"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -10,21 +11,72 @@ from . import __version__
 
 DEMO_PROBES = ["whale", "ship", "sea", "captain", "harpoon", "white"]
 DEMO_PLOT_WORDS = [
-    "whale", "sperm", "ship", "boat", "sea", "ocean", "water", "wind",
-    "captain", "ahab", "starbuck", "stubb", "queequeg", "harpoon", "lance",
-    "day", "night", "man", "men", "head", "eyes", "hand",
-]  # fmt: skip
+    "whale",
+    "sperm",
+    "ship",
+    "boat",
+    "sea",
+    "ocean",
+    "water",
+    "wind",
+    "captain",
+    "ahab",
+    "starbuck",
+    "stubb",
+    "queequeg",
+    "harpoon",
+    "lance",
+    "day",
+    "night",
+    "man",
+    "men",
+    "head",
+    "eyes",
+    "hand",
+]
 
 
 class UserError(Exception):
     """A mistake the user can fix: reported as one line, exit status 2."""
 
 
+def _train_demo_model(args):
+    """Train on the built-in corpus; returns (KeyedVectors, loss history, seconds)."""
+    from .corpus import BuiltinCorpus, load_builtin
+    from .vectors import KeyedVectors
+
+    if args.trainer == "reference":
+        from .reference.trainer import ReferenceTrainer
+
+        print(
+            f"training: reference trainer (plain NumPy SGD), skip-gram, negative sampling, d={args.size}, "
+            f"{args.epochs} epochs, at most {args.seconds:.0f} s"
+        )
+        trainer = ReferenceTrainer(
+            vector_size=args.size, epochs=args.epochs, seed=args.seed, max_seconds=args.seconds
+        )
+        model = trainer.fit(
+            load_builtin("moby-dick"),
+            progress=lambda epoch, _f, loss: print(f"  epoch {epoch + 1}: mean loss {loss:.4f}", flush=True),
+        )
+        return KeyedVectors(model.index_to_key, model.w_in, model.counts), model.loss_history, model.seconds
+
+    from .model import Word2Vec
+
+    print(
+        f"training: w2v engine, skip-gram, negative sampling, d={args.size}, {args.epochs} epochs, "
+        f"{args.workers} worker(s)"
+    )
+    model = Word2Vec(vector_size=args.size, sg=1, epochs=args.epochs, workers=args.workers, seed=args.seed)
+    model.fit(BuiltinCorpus("moby-dick"))
+    for epoch, (loss, frozen) in enumerate(zip(model.loss_history_, model.eval_loss_history_, strict=True)):
+        print(f"  epoch {epoch + 1}: mean loss {loss:.4f} (frozen-weights loss {frozen:.4f})")
+    return model.wv, model.loss_history_, model.train_seconds_
+
+
 def _demo(args):
     from .corpus import load_builtin
     from .plot import plot_words
-    from .reference.trainer import ReferenceTrainer
-    from .vectors import KeyedVectors
 
     out = Path(args.out_dir)
     if not out.is_dir():
@@ -32,20 +84,8 @@ def _demo(args):
     sentences = load_builtin("moby-dick")
     n_tokens = sum(map(len, sentences))
     print(f"corpus: moby-dick (built in), {len(sentences):,} paragraphs, {n_tokens:,} words")
-    print(
-        f"training: reference trainer (plain NumPy SGD), skip-gram, negative sampling, "
-        f"d={args.size}, {args.epochs} epochs, at most {args.seconds:.0f} s"
-    )
-    trainer = ReferenceTrainer(
-        vector_size=args.size, epochs=args.epochs, seed=args.seed, max_seconds=args.seconds
-    )
-
-    def progress(epoch, _fraction, loss):
-        print(f"  epoch {epoch + 1}: mean loss per pair {loss:.4f}", flush=True)
-
-    model = trainer.fit(sentences, progress=progress)
-    kv = KeyedVectors(model.index_to_key, model.w_in, model.counts)
-    print(f"trained {model.epochs_done} epoch(s) in {model.seconds:.1f} s; vocabulary {len(kv):,} words")
+    kv, _history, seconds = _train_demo_model(args)
+    print(f"trained in {seconds:.1f} s; vocabulary {len(kv):,} words")
     print("\nnearest words (cosine):")
     for word in DEMO_PROBES:
         if word in kv:
@@ -66,9 +106,18 @@ def build_parser():
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="train on the built-in corpus, print neighbours, draw a picture")
-    demo.add_argument("--seconds", type=float, default=150.0, help="time budget for training (default 150)")
-    demo.add_argument("--epochs", type=int, default=3, help="epochs (default 3)")
-    demo.add_argument("--size", type=int, default=50, help="vector dimensions (default 50)")
+    demo.add_argument(
+        "--trainer",
+        choices=["engine", "reference"],
+        default="engine",
+        help="the compiled engine (default) or the slow reference trainer (classroom mode)",
+    )
+    demo.add_argument(
+        "--seconds", type=float, default=150.0, help="time budget of the reference trainer (default 150)"
+    )
+    demo.add_argument("--epochs", type=int, default=10, help="epochs (default 10)")
+    demo.add_argument("--size", type=int, default=100, help="vector dimensions (default 100)")
+    demo.add_argument("--workers", type=int, default=2, help="threads of the engine (default 2)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument("--out-dir", default=".", help="folder for word_vectors.png (default: current folder)")
     demo.set_defaults(func=_demo)
@@ -81,6 +130,7 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         return args.func(args)
     except KeyboardInterrupt:

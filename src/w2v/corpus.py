@@ -1,16 +1,35 @@
-"""Corpora: the tokenizer and the corpora that ship with w2v.
+"""Corpora: streaming readers, the tokenizer, and the corpora that ship with w2v.
 
-``tokenize`` lower-cases and keeps runs of letters and digits, joined by
-apostrophes ("whale's" stays one token; quotes around a word are dropped).
-Typographic apostrophes (’ ‘) count as apostrophes.
+A corpus is any re-iterable of sentences, each a list of string tokens.
+
+* :class:`TextCorpus` reads files as word2vec.c and gensim's ``LineSentence``
+  do: one sentence per line, tokens separated by whitespace, no other
+  processing. A run of more than ``chunk_bytes`` characters without
+  whitespace, or a NUL byte at the start, is taken for a binary file and
+  refused (:class:`CorpusError`). It reads plain text, ``.gz``, ``.bz2``, ``.zip`` (every member,
+  in order) and folders (every file, sorted by name), in bounded chunks, so a
+  text8-style file (one 100 MB line) never becomes one string. A line longer
+  than ``max_sentence_length`` tokens is cut into pieces of at most that many
+  tokens; nothing is dropped. Invalid UTF-8 is replaced by U+FFFD and counted
+  (``invalid_utf8`` after a pass).
+* ``tokenize`` lower-cases and keeps runs of letters and digits, joined by
+  apostrophes ("whale's" stays one token; quotes around a word are dropped).
+  Typographic apostrophes (’ ‘) count as apostrophes. The built-in corpora
+  are read with it, a paragraph at a time.
 """
 
 from __future__ import annotations
 
+import bz2
+import codecs
 import gzip
 import re
+import zipfile
 from importlib import resources
 from pathlib import Path
+
+MAX_SENTENCE_LENGTH = 10_000
+CHUNK_BYTES = 1 << 20
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
@@ -56,3 +75,138 @@ def paragraphs(path):
 def load_builtin(name="moby-dick"):
     """A built-in corpus as a list of token lists (one per paragraph)."""
     return list(paragraphs(builtin_corpus_path(name)))
+
+
+class CorpusError(Exception):
+    """A corpus that cannot be read (missing, unreadable, not text)."""
+
+
+class _ReplacementCounter:
+    """Counts the bytes that the UTF-8 decoder had to replace."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, exc):
+        self.count += exc.end - exc.start
+        return "\ufffd", exc.end
+
+
+def _raw_streams(path):
+    """Yield (name, binary file object) for every document at ``path``."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        for file in files:
+            yield from _raw_streams(file)
+        return
+    if not path.exists():
+        raise CorpusError(f"corpus {str(path)!r} does not exist")
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    if not info.is_dir():
+                        with archive.open(info) as member:
+                            yield f"{path}:{info.filename}", member
+        except zipfile.BadZipFile as exc:
+            raise CorpusError(f"corpus {str(path)!r} is not a valid zip file ({exc})") from None
+        return
+    opener = {".gz": gzip.open, ".bz2": bz2.open}.get(suffix, open)
+    with opener(path, "rb") as stream:
+        yield str(path), stream
+
+
+class TextCorpus:
+    """Whitespace-tokenised sentences, one per line, from a file or a folder.
+
+    Re-iterable: each ``iter()`` reads the files again from the start.
+    """
+
+    def __init__(self, path, max_sentence_length=MAX_SENTENCE_LENGTH, chunk_bytes=CHUNK_BYTES):
+        self.path = Path(path)
+        if max_sentence_length < 1:
+            raise ValueError(f"max_sentence_length must be >= 1, got {max_sentence_length}")
+        self.max_sentence_length = max_sentence_length
+        self.chunk_bytes = chunk_bytes
+        self.invalid_utf8 = 0  # bytes replaced during the last complete pass
+        if not self.path.exists():
+            raise CorpusError(f"corpus {str(self.path)!r} does not exist")
+
+    def __repr__(self):
+        return f"TextCorpus({str(self.path)!r})"
+
+    def __iter__(self):
+        counter = _ReplacementCounter()
+        handler = f"w2v-count-{id(counter)}"
+        codecs.register_error(handler, counter)
+        for name, stream in _raw_streams(self.path):
+            yield from self._sentences(name, stream, handler)
+        self.invalid_utf8 = counter.count
+
+    def _sentences(self, name, stream, errors):
+        limit = self.max_sentence_length
+        decoder = codecs.getincrementaldecoder("utf-8")(errors=errors)
+        pending = []  # tokens of the line being read
+        carry = ""  # text after the last whitespace: maybe half a token
+        first = True
+        while True:
+            try:
+                data = stream.read(self.chunk_bytes)
+            except (OSError, EOFError, zipfile.BadZipFile) as exc:
+                raise CorpusError(f"cannot read corpus {name!r}: {exc}") from None
+            if first and b"\x00" in data:
+                raise CorpusError(f"{name}: contains NUL bytes, so it is not UTF-8 text (a binary file?)")
+            first = False
+            text = carry + decoder.decode(data, final=not data)
+            lines = text.split("\n")
+            carry = lines.pop()  # the unfinished last line
+            for line in lines:
+                pending.extend(line.split())
+                yield from _pieces(pending, limit)
+                pending.clear()
+            if not data:
+                pending.extend(carry.split())
+                yield from _pieces(pending, limit)
+                return
+            if carry[-1:].isspace():  # every token of the long line so far is complete
+                pending.extend(carry.split())
+                carry = ""
+            else:  # keep the last, maybe unfinished, token (str.split's idea of whitespace)
+                parts = carry.rsplit(None, 1)
+                if len(parts) == 2:
+                    pending.extend(parts[0].split())
+                    carry = parts[1]
+                if len(carry) > self.chunk_bytes:
+                    raise CorpusError(
+                        f"{name}: more than {self.chunk_bytes:,} characters without a space or line break; "
+                        "is this a text file?"
+                    )
+            if len(pending) >= limit:
+                full = len(pending) - len(pending) % limit
+                yield from _pieces(pending[:full], limit)
+                del pending[:full]
+
+
+def _pieces(tokens, limit):
+    for start in range(0, len(tokens), limit):
+        yield tokens[start : start + limit]
+
+
+class BuiltinCorpus:
+    """A corpus shipped with w2v, tokenised with :func:`tokenize`, a paragraph per sentence."""
+
+    def __init__(self, name="moby-dick"):
+        self.name = name
+        self.path = builtin_corpus_path(name)
+
+    def __repr__(self):
+        return f"BuiltinCorpus({self.name!r})"
+
+    def __iter__(self):
+        return paragraphs(self.path)

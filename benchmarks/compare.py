@@ -1,0 +1,340 @@
+"""Train w2v and its peers side by side on one corpus and print one table.
+
+    python benchmarks/compare.py ../shared/data/text8e.zip --arch sg cbow --runs 1
+
+Systems (each optional; a missing peer is skipped with a note):
+  w2v            this project
+  gensim         gensim Word2Vec, iterable mode (a text8-style reader: 10,000-word sentences)
+  gensim-file    gensim Word2Vec, corpus_file mode (the corpus rewritten as 10,000-word lines)
+  word2vec-c     word2vec.c, as built by the PyPI package `word2vec`
+
+Every system gets the same settings (d, window, negatives, sample, min_count,
+epochs, threads, alpha) and runs in its own process, one after another, so
+each peak RSS is its own. All vectors are scored by one evaluator: gensim's
+evaluate_word_analogies (restrict_vocab=30000, case-folded, 3CosAdd) and
+evaluate_word_pairs (Spearman) on the data shipped with w2v.
+words/s = epochs x corpus tokens / training seconds (word2vec.c: its whole
+run, vocabulary pass included, as it cannot report training alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "src" / "w2v" / "data"
+EVAL = Path(os.environ.get("W2V_EVAL_DIR", HERE.parent.parent / "shared" / "data" / "eval"))
+
+
+def _text_file(corpus, workdir):
+    """The corpus as one plain text file (word2vec.c reads only that)."""
+    corpus = Path(corpus)
+    if corpus.suffix != ".zip":
+        return corpus
+    out = Path(workdir) / (corpus.stem + ".txt")
+    if not out.exists():
+        with zipfile.ZipFile(corpus) as z, out.open("wb") as f:
+            for info in z.infolist():
+                with z.open(info) as member:
+                    shutil.copyfileobj(member, f, 1 << 20)
+    return out
+
+
+def _lines_file(text, workdir, words_per_line=10_000):
+    """The corpus re-cut into lines of 10,000 words (gensim's corpus_file needs lines)."""
+    out = Path(workdir) / (Path(text).stem + ".lines.txt")
+    if out.exists():
+        return out
+    from w2v.corpus import TextCorpus
+
+    with out.open("w") as f:
+        for sentence in TextCorpus(text, max_sentence_length=words_per_line):
+            f.write(" ".join(sentence) + "\n")
+    return out
+
+
+def _write_word2vec_binary(path, words, vectors):
+    import numpy as np
+
+    with open(path, "wb") as f:
+        f.write(f"{len(words)} {vectors.shape[1]}\n".encode())
+        for w, v in zip(words, vectors, strict=True):
+            f.write(w.encode() + b" " + np.asarray(v, dtype="<f4").tobytes() + b"\n")
+
+
+# -- one system, run in a child process -----------------------------------------------------------
+
+
+def run_w2v(cfg):
+    from w2v.corpus import TextCorpus
+    from w2v.model import Word2Vec
+
+    model = Word2Vec(
+        vector_size=cfg["size"],
+        window=cfg["window"],
+        negative=cfg["negative"],
+        hs=0,
+        sample=cfg["sample"],
+        min_count=cfg["min_count"],
+        epochs=cfg["epochs"],
+        workers=cfg["workers"],
+        sg=cfg["sg"],
+        alpha=cfg["alpha"],
+        seed=cfg["seed"],
+        progress=None,
+    )
+    t0 = time.perf_counter()
+    model.build_vocab(TextCorpus(cfg["corpus"]))
+    t1 = time.perf_counter()
+    model.train()
+    t2 = time.perf_counter()
+    _write_word2vec_binary(cfg["out"], model.wv.index_to_key, model.wv.vectors)
+    return {"vocab_s": t1 - t0, "train_s": t2 - t1, "loss": model.loss_history_}
+
+
+def _gensim_model(cfg, **corpus):
+    from gensim.models import Word2Vec
+
+    return Word2Vec(
+        vector_size=cfg["size"],
+        window=cfg["window"],
+        negative=cfg["negative"],
+        hs=0,
+        sample=cfg["sample"],
+        min_count=cfg["min_count"],
+        epochs=cfg["epochs"],
+        workers=cfg["workers"],
+        sg=cfg["sg"],
+        alpha=cfg["alpha"],
+        seed=cfg["seed"],
+        **corpus,
+    )
+
+
+def run_gensim(cfg):
+    from gensim.models.word2vec import Text8Corpus
+
+    corpus = Text8Corpus(cfg["text"])
+    model = _gensim_model(cfg)
+    t0 = time.perf_counter()
+    model.build_vocab(corpus)
+    t1 = time.perf_counter()
+    model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+    t2 = time.perf_counter()
+    model.wv.save_word2vec_format(cfg["out"], binary=True)
+    return {"vocab_s": t1 - t0, "train_s": t2 - t1}
+
+
+def run_gensim_file(cfg):
+    model = _gensim_model(cfg)
+    t0 = time.perf_counter()
+    model.build_vocab(corpus_file=str(cfg["lines"]))
+    t1 = time.perf_counter()
+    model.train(corpus_file=str(cfg["lines"]), total_words=model.corpus_total_words, epochs=model.epochs)
+    t2 = time.perf_counter()
+    model.wv.save_word2vec_format(cfg["out"], binary=True)
+    return {"vocab_s": t1 - t0, "train_s": t2 - t1}
+
+
+def run_word2vec_c(cfg):
+    binary = Path(sys.executable).parent / "word2vec"  # installed beside python by the `word2vec` package
+    if not binary.exists():
+        binary = Path(shutil.which("word2vec") or "word2vec")
+    args = [
+        str(binary),
+        "-train",
+        str(cfg["text"]),
+        "-output",
+        str(cfg["out"]),
+        "-size",
+        str(cfg["size"]),
+        "-window",
+        str(cfg["window"]),
+        "-negative",
+        str(cfg["negative"]),
+        "-hs",
+        "0",
+        "-sample",
+        str(cfg["sample"]),
+        "-min-count",
+        str(cfg["min_count"]),
+        "-iter",
+        str(cfg["epochs"]),
+        "-threads",
+        str(cfg["workers"]),
+        "-cbow",
+        str(1 - cfg["sg"]),
+        "-alpha",
+        str(cfg["alpha"]),
+        "-binary",
+        "1",
+    ]
+    t0 = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t1 = time.perf_counter()
+    import resource
+
+    return {
+        "vocab_s": None,
+        "train_s": t1 - t0,
+        "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+RUNNERS = {"w2v": run_w2v, "gensim": run_gensim, "gensim-file": run_gensim_file, "word2vec-c": run_word2vec_c}
+LABELS = {
+    "w2v": "w2v",
+    "gensim": "gensim, iterable",
+    "gensim-file": "gensim, corpus_file",
+    "word2vec-c": "word2vec.c",
+}
+
+
+def child_main(cfg_json):
+    import resource
+
+    cfg = json.loads(cfg_json)
+    result = RUNNERS[cfg["system"]](cfg)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["rss_mb"] = max(rss, result.pop("child_rss_mb", 0.0))
+    print("RESULT " + json.dumps(result))
+
+
+# -- the parent ------------------------------------------------------------------------------------
+
+
+def available(system):
+    module = {"w2v": "w2v", "gensim": "gensim", "gensim-file": "gensim", "word2vec-c": "word2vec"}[system]
+    try:
+        __import__(module)
+        return True
+    except ImportError:
+        return False
+
+
+def evaluate(path):
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors.load_word2vec_format(str(path), binary=True)
+    analogy = kv.evaluate_word_analogies(str(EVAL / "questions-words.txt"), restrict_vocab=30000)[0]
+    ws = kv.evaluate_word_pairs(str(EVAL / "wordsim353.tsv"))[1][0]
+    sl = kv.evaluate_word_pairs(str(EVAL / "simlex999.txt"))[1][0]
+    return analogy, ws, sl
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("corpus", help="corpus file (plain text or .zip), e.g. ../shared/data/text8e.zip")
+    parser.add_argument("--arch", nargs="+", choices=["sg", "cbow"], default=["sg", "cbow"])
+    parser.add_argument("--systems", nargs="+", choices=list(RUNNERS), default=list(RUNNERS))
+    parser.add_argument("--runs", type=int, default=1, help="runs per system (the table shows medians)")
+    parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--window", type=int, default=5)
+    parser.add_argument("--negative", type=int, default=5)
+    parser.add_argument("--sample", type=float, default=1e-3)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workdir", default=None, help="folder for converted corpora (default: a temp folder)"
+    )
+    parser.add_argument("--json", default=None, help="also write every run's figures to this file")
+    args = parser.parse_args(argv)
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="w2v-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    text = _text_file(args.corpus, workdir)
+    from w2v.corpus import TextCorpus
+
+    n_tokens = sum(len(s) for s in TextCorpus(text))
+    lines = _lines_file(text, workdir) if "gensim-file" in args.systems else None
+    print(
+        f"corpus {args.corpus}: {n_tokens:,} tokens; d={args.size} window={args.window} "
+        f"negative={args.negative} sample={args.sample} min_count={args.min_count} epochs={args.epochs} "
+        f"workers={args.workers}",
+        flush=True,
+    )
+    rows, every = [], []
+    for arch in args.arch:
+        sg = int(arch == "sg")
+        for system in args.systems:
+            if not available(system):
+                print(f"  skipping {system}: not installed", flush=True)
+                continue
+            runs = []
+            for run in range(args.runs):
+                out = workdir / f"{system}-{arch}-{run}.bin"
+                cfg = dict(
+                    system=system,
+                    corpus=str(args.corpus),
+                    text=str(text),
+                    lines=str(lines),
+                    out=str(out),
+                    size=args.size,
+                    window=args.window,
+                    negative=args.negative,
+                    sample=args.sample,
+                    min_count=args.min_count,
+                    epochs=args.epochs,
+                    workers=args.workers,
+                    sg=sg,
+                    alpha=0.025 if sg else 0.05,
+                    seed=1 + run,
+                )
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--child", json.dumps(cfg)], capture_output=True, text=True
+                )
+                line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+                if proc.returncode != 0 or not line:
+                    print(f"  {system} {arch} run {run + 1} failed:\n{proc.stderr[-2000:]}", flush=True)
+                    continue
+                result = json.loads(line[0][7:])
+                result["analogy"], result["ws353"], result["simlex"] = evaluate(out)
+                result["words_s"] = args.epochs * n_tokens / result["train_s"]
+                result.update(system=system, arch=arch, run=run + 1)
+                runs.append(result)
+                every.append(result)
+                out.unlink(missing_ok=True)
+                print(
+                    f"  {arch} {system} run {run + 1}: train {result['train_s']:.1f} s, "
+                    f"{result['words_s'] / 1e3:,.0f}k words/s, analogy {100 * result['analogy']:.1f} %, "
+                    f"WS-353 {result['ws353']:.3f}, SimLex {result['simlex']:.3f}, "
+                    f"RSS {result['rss_mb']:.0f} MB",
+                    flush=True,
+                )
+            if runs:
+                med = {
+                    k: statistics.median(r[k] for r in runs)
+                    for k in ("train_s", "words_s", "analogy", "ws353", "simlex", "rss_mb")
+                }
+                rows.append((arch, system, len(runs), med))
+    print()
+    print("| arch | system | runs | train s | words/s | analogy | WS-353 | SimLex-999 | peak RSS |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for arch, system, n, m in rows:
+        note = " (incl. vocab)" if system == "word2vec-c" else ""
+        print(
+            f"| {arch} | {LABELS[system]} | {n} | {m['train_s']:.0f}{note} | {m['words_s'] / 1e3:,.0f}k | "
+            f"{100 * m['analogy']:.1f} % | {m['ws353']:.3f} | {m['simlex']:.3f} | {m['rss_mb']:.0f} MB |"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(every, indent=1))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_main(sys.argv[2])
+    else:
+        main()

@@ -1,0 +1,258 @@
+/* w2v training kernel: skip-gram and CBOW with negative sampling and/or
+ * hierarchical softmax, on float32 weights shared between threads (Hogwild).
+ *
+ * The structure follows fastText's split of responsibilities:
+ *   - logistic_step() is the one update: given an input vector h and a list of
+ *     (output row, 0/1 label) pairs, it takes one exact gradient step on
+ *     J = -sum_i log sigma(s_i u_i.h), s_i = +1 for label 1, -1 for label 0.
+ *   - predict() decides which pairs: the target with label 1 plus K negatives
+ *     with label 0 (negative sampling), and/or the target's Huffman path with
+ *     labels 1 - code (hierarchical softmax).
+ *   - train_block() decides which inputs: one context word's vector
+ *     (skip-gram) or the mean of the window's vectors (CBOW).
+ *
+ * All three passes of logistic_step read the output rows before any of them
+ * is written, so a row that appears twice (a negative drawn twice) gets both
+ * contributions at the same point: the step equals the gradient step of
+ * w2v.reference, to float32 rounding.
+ *
+ * Randomness (subsampling, window shrink, negatives) comes from a splitmix64
+ * stream seeded per block, so a block's result does not depend on which
+ * thread ran it or what ran before it.
+ *
+ * Called from Python through ctypes, which releases the GIL for the call.
+ * The module also defines an empty Python module so that the build and the
+ * import machinery can find the shared object.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* One build, two code paths: AVX2/FMA where the CPU has it, baseline x86-64
+ * elsewhere; glibc picks at load time. */
+#define W2V_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define W2V_CLONES
+#endif
+
+/* Mirrors w2v.engine.kernel.Block (ctypes); keep the field order in sync. */
+typedef struct {
+    float *w_in;              /* (V, d) input vectors */
+    float *w_out_ns;          /* (V, d) output vectors for negative sampling, or NULL */
+    float *w_out_hs;          /* (V - 1, d) inner-node vectors for hierarchical softmax, or NULL */
+    int64_t dim;              /* d */
+    const int32_t *ids;       /* token ids of the block's sentences; -1 = not in the vocabulary */
+    const int64_t *offsets;   /* sentence s is ids[offsets[s] - offsets[0] .. offsets[s+1] - offsets[0]) */
+    int64_t n_sentences;
+    const double *keep;       /* (V,) probability that an occurrence survives subsampling */
+    const uint32_t *alias_threshold; /* (V,) alias table of the unigram^alpha distribution ... */
+    const int32_t *alias_index;      /* (V,) ... (Vose's method; see w2v.tables.alias_table) */
+    int64_t vocab_size;
+    int32_t negative;         /* K, 0 for none */
+    int32_t hs;               /* 1: hierarchical softmax */
+    const int32_t *points;    /* (V, max_code_len) inner nodes from the root */
+    const uint8_t *codes;     /* (V, max_code_len) branch codes */
+    const int32_t *code_lens; /* (V,) */
+    int32_t max_code_len;
+    int32_t sg;               /* 1: skip-gram, 0: CBOW */
+    int32_t window;
+    int32_t cbow_mean;        /* CBOW input: 1 mean, 0 sum */
+    float lr_start;           /* learning rate at the block's first token ... */
+    float lr_end;             /* ... and after its last (linear in between) */
+    uint64_t seed;            /* this block's random stream */
+    float *work;              /* 3 d + 2 (K + max_code_len + 1) floats of scratch */
+    int32_t *iwork;           /* longest sentence + K + max_code_len + 1 ints of scratch */
+    double *stats;            /* out: loss sum, predictions, words seen, words kept */
+} w2v_block;
+
+static inline uint64_t next_u64(uint64_t *state) { /* splitmix64 */
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static inline double next_unit(uint64_t *state) { /* uniform in [0, 1) */
+    return (double)(next_u64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* log(1 + e) for e in [0, 1] by linear interpolation in a 1024-bin table:
+ * |error| <= (1/1024)^2 / 8 * max|f''| = 1.2e-7, for the loss tally only
+ * (the gradient uses the exact expf). Filled when the library is loaded. */
+#define LOG1P_BINS 1024
+static float log1p_table[LOG1P_BINS + 2];
+
+__attribute__((constructor)) static void fill_log1p_table(void) {
+    for (int i = 0; i <= LOG1P_BINS + 1; i++) log1p_table[i] = (float)log1p((double)i / LOG1P_BINS);
+}
+
+static inline float log1p_unit(float e) {
+    const float x = e * (float)LOG1P_BINS;
+    const int i = (int)x;
+    return log1p_table[i] + (x - (float)i) * (log1p_table[i + 1] - log1p_table[i]);
+}
+
+static inline float dot(const float *a, const float *b, int64_t n) {
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+static inline void axpy(float a, const float *x, float *y, int64_t n) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+/* One gradient step on J = -sum_i log sigma(s_i x_i), x_i = u_{rows[i]}.h.
+ * Rows are updated in place; neu1e accumulates -lr dJ/dh for the caller to
+ * apply to the input vector(s). Returns J before the step (float64). */
+static inline void prefetch_row(const float *row, int64_t d) {
+    for (int64_t i = 0; i < d; i += 16) __builtin_prefetch(row + i, 1, 3);
+}
+
+static inline double logistic_step(const float *h, float *w_out, const int32_t *rows, const float *labels,
+                                   int n, int64_t d, float lr, float *neu1e, float *g) {
+    double loss = 0.0;
+    for (int i = 0; i < n; i++) prefetch_row(w_out + (int64_t)rows[i] * d, d); /* rows are random: fetch all first */
+    for (int i = 0; i < n; i++) {
+        float x = dot(h, w_out + (int64_t)rows[i] * d, d);
+        float s = labels[i] > 0.5f ? 1.0f : -1.0f;
+        float z = s * x, e, sig_neg; /* sig_neg = sigma(-z) = |dJ/dx| */
+        if (z >= 0.0f) {
+            e = expf(-z); /* in (0, 1] */
+            loss += log1p_unit(e);
+            sig_neg = e / (1.0f + e);
+        } else {
+            e = expf(z);
+            loss += (double)(-z) + log1p_unit(e);
+            sig_neg = 1.0f / (1.0f + e);
+        }
+        g[i] = lr * s * sig_neg; /* -lr dJ/dx */
+    }
+    for (int i = 0; i < n; i++) axpy(g[i], w_out + (int64_t)rows[i] * d, neu1e, d);
+    for (int i = 0; i < n; i++) axpy(g[i], h, w_out + (int64_t)rows[i] * d, d);
+    return loss;
+}
+
+static inline int32_t draw_negative(const w2v_block *b, int32_t target, uint64_t *rng) {
+    for (;;) { /* a draw equal to the target is redrawn */
+        const uint64_t r = next_u64(rng);
+        const int64_t bucket = (int64_t)(((r >> 32) * (uint64_t)b->vocab_size) >> 32);
+        const int32_t w = (uint32_t)r < b->alias_threshold[bucket] || b->alias_threshold[bucket] == 0xFFFFFFFFu
+                              ? (int32_t)bucket
+                              : b->alias_index[bucket];
+        if (w != target || b->vocab_size < 2) return w;
+    }
+}
+
+/* Predict `target` from h: hierarchical softmax and/or negative sampling.
+ * neu1e is zeroed here and holds -lr dJ/dh afterwards. */
+static inline double predict(const w2v_block *b, const float *h, int32_t target, float lr, float *neu1e,
+                             float *fwork, int32_t *rows, uint64_t *rng) {
+    const int64_t d = b->dim;
+    float *labels = fwork, *g = fwork + (b->negative + b->max_code_len + 1);
+    double loss = 0.0;
+    memset(neu1e, 0, (size_t)d * sizeof(float));
+    if (b->hs) {
+        const int32_t len = b->code_lens[target];
+        const int32_t *path = b->points + (int64_t)target * b->max_code_len;
+        const uint8_t *code = b->codes + (int64_t)target * b->max_code_len;
+        for (int32_t j = 0; j < len; j++) labels[j] = 1.0f - (float)code[j];
+        loss += logistic_step(h, b->w_out_hs, path, labels, len, d, lr, neu1e, g);
+    }
+    if (b->negative > 0) {
+        rows[0] = target;
+        labels[0] = 1.0f;
+        for (int32_t k = 1; k <= b->negative; k++) {
+            rows[k] = draw_negative(b, target, rng);
+            labels[k] = 0.0f;
+        }
+        loss += logistic_step(h, b->w_out_ns, rows, labels, b->negative + 1, d, lr, neu1e, g);
+    }
+    return loss;
+}
+
+W2V_CLONES
+int64_t w2v_train_block(const w2v_block *b) {
+    const int64_t d = b->dim;
+    float *neu1 = b->work, *neu1e = b->work + d, *fwork = b->work + 2 * d;
+    int32_t *sentence = b->iwork;
+    const int64_t base = b->offsets[0], total = b->offsets[b->n_sentences] - base;
+    uint64_t rng = b->seed;
+    double loss = 0.0, predictions = 0.0, seen = 0.0, kept = 0.0;
+    int32_t *rows;
+    int64_t longest = 0;
+    for (int64_t s = 0; s < b->n_sentences; s++)
+        if (b->offsets[s + 1] - b->offsets[s] > longest) longest = b->offsets[s + 1] - b->offsets[s];
+    rows = sentence + longest;
+
+    for (int64_t s = 0; s < b->n_sentences; s++) {
+        const int64_t start = b->offsets[s] - base, stop = b->offsets[s + 1] - base;
+        const float progress = total > 0 ? (float)start / (float)total : 0.0f;
+        const float lr = b->lr_start + (b->lr_end - b->lr_start) * progress;
+        int64_t n = 0;
+        for (int64_t t = start; t < stop; t++) { /* drop unknown words, subsample */
+            const int32_t w = b->ids[t];
+            if (w < 0) continue;
+            seen += 1.0;
+            if (b->keep[w] < 1.0 && next_unit(&rng) >= b->keep[w]) continue;
+            sentence[n++] = w;
+        }
+        kept += (double)n;
+        for (int64_t pos = 0; pos < n; pos++) {
+            const int64_t reach = b->window - (int64_t)(next_u64(&rng) % (uint64_t)b->window);
+            const int64_t lo = pos - reach < 0 ? 0 : pos - reach;
+            const int64_t hi = pos + reach + 1 > n ? n : pos + reach + 1;
+            const int32_t center = sentence[pos];
+            if (b->sg) { /* each context word's vector predicts the centre word */
+                for (int64_t j = lo; j < hi; j++) {
+                    if (j == pos) continue;
+                    float *v = b->w_in + (int64_t)sentence[j] * d;
+                    loss += predict(b, v, center, lr, neu1e, fwork, rows, &rng);
+                    predictions += 1.0;
+                    axpy(1.0f, neu1e, v, d);
+                }
+            } else { /* the window's mean (or sum) predicts the centre word */
+                int64_t count = hi - lo - 1;
+                if (count <= 0) continue;
+                memset(neu1, 0, (size_t)d * sizeof(float));
+                for (int64_t j = lo; j < hi; j++)
+                    if (j != pos) axpy(1.0f, b->w_in + (int64_t)sentence[j] * d, neu1, d);
+                if (b->cbow_mean) {
+                    const float inv = 1.0f / (float)count;
+                    for (int64_t i = 0; i < d; i++) neu1[i] *= inv;
+                }
+                loss += predict(b, neu1, center, lr, neu1e, fwork, rows, &rng);
+                predictions += 1.0;
+                /* word2vec.c's convention: each context vector gets the whole
+                 * input error, undivided, also with the mean. */
+                for (int64_t j = lo; j < hi; j++)
+                    if (j != pos) axpy(1.0f, neu1e, b->w_in + (int64_t)sentence[j] * d, d);
+            }
+        }
+    }
+    b->stats[0] = loss;
+    b->stats[1] = predictions;
+    b->stats[2] = seen;
+    b->stats[3] = kept;
+    return (int64_t)predictions;
+}
+
+/* The shared update step alone, for tests that feed it given rows and labels. */
+W2V_CLONES
+double w2v_logistic_step(const float *h, float *w_out, const int32_t *rows, const float *labels, int32_t n,
+                         int64_t d, float lr, float *neu1e, float *g) {
+    memset(neu1e, 0, (size_t)d * sizeof(float));
+    return logistic_step(h, w_out, rows, labels, n, d, lr, neu1e, g);
+}
+
+static struct PyModuleDef kernel_module = {PyModuleDef_HEAD_INIT, "_kernel",
+                                           "w2v's compiled training kernel (called through ctypes).", -1,
+                                           NULL};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&kernel_module); }

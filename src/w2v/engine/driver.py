@@ -1,0 +1,184 @@
+"""The threaded driver: cuts the encoded corpus into blocks and runs them
+through the kernel on ``workers`` threads sharing the weights (Hogwild).
+
+Schedule. The corpus is cut into blocks of whole sentences of about
+``block_words`` tokens. Block b of epoch e covers global token positions
+[e N + start_b, e N + stop_b) of the E N tokens of training; its learning
+rate falls linearly from alpha - (alpha - min_alpha) start/EN to
+alpha - (alpha - min_alpha) stop/EN, so the whole run decays linearly from
+``alpha`` to ``min_alpha`` whatever thread runs what. Epochs run one after
+another (all threads finish epoch e before any starts e + 1).
+
+Randomness. Each block's random stream is seeded from (seed, epoch, block)
+alone. With one worker the blocks run in order and a run is bit-for-bit
+reproducible. With several workers the threads update shared weights
+without locks (Hogwild, as word2vec.c and gensim do): the races make runs
+differ slightly, by design.
+
+Loss. Each block returns the float64 sum of its objective over the
+predictions it trained on; the driver adds those up per epoch in float64
+(``EpochStats.mean_loss``). That tally is taken while the weights move, and
+text repeats itself locally, so at a high learning rate it is optimistic:
+a prediction is scored just after updates on very similar ones. After each
+epoch the driver therefore also measures the objective with the weights
+frozen (learning rate 0) on a fixed sample of blocks, with the same random
+draws every epoch (``EpochStats.eval_loss``): that figure compares across
+epochs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+GOLDEN = 0x9E3779B97F4A7C15
+MASK64 = (1 << 64) - 1
+EVAL_EPOCH = -1  # the "epoch" whose seeds the frozen evaluation uses, every time
+
+
+def block_seed(seed, epoch, block):
+    """The seed of one block's random stream (the kernel mixes it further)."""
+    seed, epoch, block = int(seed), int(epoch), int(block)
+    return (seed * GOLDEN + (epoch + 2) * 0xBF58476D1CE4E5B9 + (block + 1) * 0x94D049BB133111EB) & MASK64
+
+
+def cut_blocks(offsets, block_words):
+    """Sentence indices where blocks start, plus the end: blocks of whole
+    sentences holding at least ``block_words`` tokens (the last may be short)."""
+    n_sentences = len(offsets) - 1
+    targets = np.arange(block_words, offsets[-1], block_words)
+    cuts = np.searchsorted(offsets, targets, side="left")
+    return np.unique(np.concatenate([[0], cuts, [n_sentences]]))
+
+
+def eval_sample(n_blocks, fraction=0.01, most=20):
+    """Block indices of the frozen evaluation: evenly spread, about ``fraction`` of the corpus."""
+    count = min(n_blocks, max(1, min(most, int(round(n_blocks * fraction)))))
+    return [int(b) for b in np.unique(np.linspace(0, n_blocks - 1, count).round().astype(int))]
+
+
+@dataclass
+class EpochStats:
+    loss: float = 0.0  # sum over the predictions trained on, float64
+    predictions: float = 0.0
+    words: float = 0.0  # in-vocabulary words read
+    kept: float = 0.0  # words left after subsampling
+    blocks: int = 0
+    eval_loss: float = float("nan")  # mean objective on the evaluation sample, weights frozen
+
+    @property
+    def mean_loss(self):
+        return self.loss / self.predictions if self.predictions else float("nan")
+
+
+def train(
+    kernel,
+    corpus,
+    *,
+    epochs,
+    alpha,
+    min_alpha,
+    workers,
+    seed,
+    block_words=10_000,
+    start_epoch=0,
+    progress=None,
+    stop=None,
+    evaluate=True,
+):
+    """Run epochs ``start_epoch .. epochs - 1`` over ``corpus`` (a w2v.vocab.EncodedCorpus).
+
+    ``progress(done_words, total_words, lr, stats_of_current_epoch, epoch)`` is
+    called about twice a second from the calling thread. ``stop`` is a
+    ``threading.Event``; when set, workers finish their current block and the
+    driver returns the epochs completed. Returns a list of EpochStats, one per
+    completed epoch.
+    """
+    offsets = corpus.offsets
+    cuts = cut_blocks(offsets, block_words)
+    n_blocks = len(cuts) - 1
+    n_tokens = corpus.n_tokens
+    total = epochs * n_tokens
+    stop = stop or threading.Event()
+    block_sizes = offsets[cuts[1:]] - offsets[cuts[:-1]]
+    biggest = max(int(block_sizes.max()) if len(block_sizes) else 0, 1)
+    longest = max(corpus.longest_sentence, 1)
+    sample = eval_sample(n_blocks) if evaluate and n_blocks else []
+
+    def lr_at(position):
+        return alpha - (alpha - min_alpha) * min(position / total, 1.0) if total else alpha
+
+    def run(jobs, stats, position):
+        """Run (epoch, block, frozen) jobs on the workers; returns False if stopped."""
+        counter = itertools.count()
+        lock = threading.Lock()
+        errors = []
+
+        def work():
+            scratch = kernel.scratch(longest)
+            ids = np.empty(biggest, dtype=np.int32)
+            try:
+                while not stop.is_set():
+                    i = next(counter)
+                    if i >= len(jobs):
+                        return
+                    epoch, block, frozen = jobs[i]
+                    s0, s1 = cuts[block], cuts[block + 1]
+                    lo, hi = int(offsets[s0]), int(offsets[s1])
+                    start = epoch * n_tokens + lo
+                    lr0, lr1 = (0.0, 0.0) if frozen else (lr_at(start), lr_at(start + hi - lo))
+                    result = kernel.train_block(
+                        corpus.read(lo, hi, ids),
+                        offsets[s0 : s1 + 1],
+                        lr0,
+                        lr1,
+                        block_seed(seed, EVAL_EPOCH if frozen else epoch, block),
+                        scratch,
+                    )
+                    with lock:
+                        stats.loss += result[0]
+                        stats.predictions += result[1]
+                        stats.words += result[2]
+                        stats.kept += result[3]
+                        stats.blocks += 1
+                        if not frozen:
+                            position[0] = start + hi - lo
+            except BaseException as exc:  # surfaced in the calling thread
+                errors.append(exc)
+                stop.set()
+
+        # One worker takes the blocks strictly in order, so its run is reproducible.
+        threads = [threading.Thread(target=work, name=f"w2v-worker-{i}", daemon=True) for i in range(workers)]
+        for t in threads:
+            t.start()
+        try:
+            while any(t.is_alive() for t in threads):
+                threads[0].join(timeout=0.5) if threads[0].is_alive() else threads[-1].join(timeout=0.5)
+                if progress is not None and not jobs[0][2]:
+                    with lock:
+                        progress(position[0], total, lr_at(position[0]), stats, jobs[0][0])
+        except KeyboardInterrupt:
+            stop.set()
+            for t in threads:
+                t.join()
+            raise
+        if errors:
+            raise errors[0]
+        return stats.blocks == len(jobs)
+
+    done = []
+    position = [start_epoch * n_tokens]
+    for epoch in range(start_epoch, epochs):
+        stats = EpochStats()
+        if not run([(epoch, b, False) for b in range(n_blocks)], stats, position):
+            break
+        if len(sample):
+            frozen = EpochStats()
+            if not run([(epoch, b, True) for b in sample], frozen, position):
+                break
+            stats.eval_loss = frozen.mean_loss
+        done.append(stats)
+    return done

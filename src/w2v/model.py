@@ -1,0 +1,274 @@
+"""Word2Vec: the estimator. Parameters, vocabulary, training; vectors in ``wv``.
+
+Parameter names and defaults follow gensim's ``Word2Vec``. ``__init__`` only
+stores and checks parameters; ``build_vocab`` reads the corpus once;
+``train`` runs the compiled engine; ``fit`` does both and returns ``self``.
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+import os
+import time
+
+import numpy as np
+
+from . import tables
+from .corpus import MAX_SENTENCE_LENGTH
+from .engine import driver
+from .engine.kernel import KernelModel
+from .progress import Progress
+from .vectors import KeyedVectors
+from .vocab import encode, finalize_vocab, scan_corpus
+
+logger = logging.getLogger("w2v")
+
+
+def _int(lo, hi=None):
+    def check(v):
+        return (
+            isinstance(v, numbers.Integral)
+            and not isinstance(v, bool)
+            and v >= lo
+            and (hi is None or v <= hi)
+        )
+
+    return check, f"an integer >= {lo}" + (f" and <= {hi}" if hi is not None else "")
+
+
+def _real(lo, hi, lo_open=False):
+    def check(v):
+        if not isinstance(v, numbers.Real) or isinstance(v, bool) or not np.isfinite(v):
+            return False
+        return (v > lo if lo_open else v >= lo) and v <= hi
+
+    return check, f"a number {'>' if lo_open else '>='} {lo} and <= {hi}"
+
+
+# One table of constraints, one error message: name, value, allowed range.
+CONSTRAINTS = {
+    "vector_size": _int(1, 10_000),
+    "window": _int(1, 1_000),
+    "min_count": _int(1),
+    "max_final_vocab": (lambda v: v is None or _int(2)[0](v), "None or an integer >= 2"),
+    "sg": (lambda v: v in (0, 1) and not isinstance(v, float), "0 (CBOW) or 1 (skip-gram)"),
+    "hs": (lambda v: v in (0, 1) and not isinstance(v, float), "0 or 1"),
+    "negative": _int(0, 1_000),
+    "ns_exponent": _real(-10.0, 10.0),
+    "sample": _real(0.0, 1.0),
+    "alpha": _real(0.0, 10.0, lo_open=True),
+    "min_alpha": _real(0.0, 10.0),
+    "epochs": _int(1, 100_000),
+    "workers": _int(1, 1_024),
+    "seed": _int(0, 2**63 - 1),
+    "cbow_mean": (lambda v: v in (0, 1) and not isinstance(v, float), "0 (sum) or 1 (mean)"),
+    "max_sentence_length": _int(1),
+}
+
+
+def check_params(params):
+    for name, value in params.items():
+        check, allowed = CONSTRAINTS[name]
+        if not check(value):
+            raise ValueError(f"{name}={value!r} is invalid: must be {allowed}")
+    if not params["hs"] and params["negative"] == 0:
+        raise ValueError("hs=0 and negative=0 leave nothing to train: set hs=1 or negative >= 1")
+    if params["min_alpha"] > params["alpha"]:
+        raise ValueError(
+            f"min_alpha={params['min_alpha']!r} is invalid: must be <= alpha={params['alpha']!r}"
+        )
+
+
+class Word2Vec:
+    """Skip-gram or CBOW word2vec with negative sampling and/or hierarchical softmax.
+
+    ``workers=None`` means min(3, CPU count). Training with ``workers=1`` and
+    a fixed ``seed`` is reproducible bit for bit; with several workers the
+    threads race on shared weights (Hogwild) and runs differ slightly.
+
+    CBOW follows word2vec.c and gensim: the input is the mean of the context
+    vectors (``cbow_mean=1``, or their sum with 0), and every context vector
+    receives the whole input error, undivided (see docs/engine.md).
+    """
+
+    def __init__(
+        self,
+        vector_size=100,
+        window=5,
+        min_count=5,
+        max_final_vocab=None,
+        sg=0,
+        hs=0,
+        negative=5,
+        ns_exponent=0.75,
+        sample=1e-3,
+        alpha=0.025,
+        min_alpha=0.0001,
+        epochs=5,
+        workers=None,
+        seed=1,
+        cbow_mean=1,
+        max_sentence_length=MAX_SENTENCE_LENGTH,
+        progress="auto",
+    ):
+        if workers is None:
+            workers = max(1, min(3, os.cpu_count() or 1))
+        self.vector_size = vector_size
+        self.window = window
+        self.min_count = min_count
+        self.max_final_vocab = max_final_vocab
+        self.sg = sg
+        self.hs = hs
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.epochs = epochs
+        self.workers = workers
+        self.seed = seed
+        self.cbow_mean = cbow_mean
+        self.max_sentence_length = max_sentence_length
+        self.progress = progress
+        check_params(self.get_params())
+        self.wv = None
+        self.loss_history_ = []  # mean loss per prediction trained on, one entry per epoch
+        self.eval_loss_history_ = []  # the objective with frozen weights on a fixed sample, per epoch
+        self.epochs_trained_ = 0
+        self.train_seconds_ = 0.0
+        self._encoded = None  # (corpus object, EncodedCorpus) kept from build_vocab for train
+
+    def get_params(self):
+        return {name: getattr(self, name) for name in CONSTRAINTS}
+
+    # -- vocabulary ------------------------------------------------------------------------------
+
+    def build_vocab(self, corpus):
+        """Count words in one pass over ``corpus``, keep the frequent ones, set up the weights."""
+        _check_corpus(corpus)
+        started = time.perf_counter()
+        words, counts, encoded = scan_corpus(corpus, self.max_sentence_length)
+        if encoded.n_tokens == 0:
+            raise ValueError("the corpus is empty: it has no words")
+        vocab = finalize_vocab(words, counts, encoded, self.min_count, self.max_final_vocab)
+        del words
+        if len(vocab) < 2:
+            raise ValueError(
+                f"only {len(vocab)} word(s) of the corpus occur at least min_count={self.min_count} times; "
+                "lower min_count or use a larger corpus"
+            )
+        self.vocab_ = vocab
+        self.corpus_total_words_ = vocab.total_words
+        self._encoded = (corpus, encoded)
+        self._init_weights()
+        logger.info(
+            "vocabulary: %d words (min_count %d) from %d tokens, %d distinct, in %.1f s",
+            len(vocab),
+            self.min_count,
+            vocab.total_words,
+            len(counts),
+            time.perf_counter() - started,
+        )
+        return self
+
+    def _init_weights(self):
+        n_words, d = len(self.vocab_), self.vector_size
+        rng = np.random.default_rng(self.seed)
+        w_in = np.empty((n_words, d), dtype=np.float32)  # (V, d) float32, word2vec.c's init
+        for start in range(0, n_words, 65536):  # in slices: no float64 copy of the whole matrix
+            stop = min(start + 65536, n_words)
+            w_in[start:stop] = (rng.random((stop - start, d), dtype=np.float32) - 0.5) / d
+        self.w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
+        self.w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
+        counts = self.vocab_.counts
+        if self.hs:
+            points, codes, lens = tables.huffman_table(counts)
+        else:
+            points, codes, lens = (
+                np.zeros((n_words, 1), np.int32),
+                np.zeros((n_words, 1), np.uint8),
+                np.zeros(n_words, np.int32),
+            )
+        self._kernel = KernelModel(
+            w_in,
+            self.w_out_ns,
+            self.w_out_hs,
+            tables.keep_table(counts, self.sample, counts.sum()),
+            tables.alias_table(counts, self.ns_exponent),
+            points,
+            codes,
+            lens,
+            sg=self.sg,
+            window=self.window,
+            negative=self.negative,
+            hs=self.hs,
+            cbow_mean=self.cbow_mean,
+        )
+        self.wv = KeyedVectors(self.vocab_.index_to_key, w_in, counts)
+        self.loss_history_ = []
+        self.eval_loss_history_ = []
+        self.epochs_trained_ = 0
+
+    # -- training --------------------------------------------------------------------------------
+
+    def train(self, corpus=None, stop=None):
+        """Train ``epochs`` epochs on ``corpus`` (by default the one given to build_vocab)."""
+        if self.wv is None:
+            raise RuntimeError("call build_vocab(corpus) (or fit) before train")
+        if corpus is None or (self._encoded is not None and corpus is self._encoded[0]):
+            if self._encoded is None:
+                raise ValueError("train() needs the corpus again: the encoded copy was released")
+            encoded = self._encoded[1]
+        else:
+            _check_corpus(corpus)
+            encoded = encode(corpus, self.vocab_.key_to_index, self.max_sentence_length)
+        progress = Progress(self.epochs, self.progress) if self.progress else None
+        started = time.perf_counter()
+        try:
+            stats = driver.train(
+                self._kernel,
+                encoded,
+                epochs=self.epochs,
+                alpha=self.alpha,
+                min_alpha=self.min_alpha,
+                workers=self.workers,
+                seed=self.seed,
+                start_epoch=self.epochs_trained_,
+                progress=progress,
+                stop=stop,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+        self.train_seconds_ += time.perf_counter() - started
+        for i, st in enumerate(stats):
+            self.loss_history_.append(st.mean_loss)
+            self.eval_loss_history_.append(st.eval_loss)
+            logger.info(
+                "epoch %d: mean loss %.5f over %d predictions; frozen-weights loss %.5f",
+                self.epochs_trained_ + i + 1,
+                st.mean_loss,
+                st.predictions,
+                st.eval_loss,
+            )
+        self.epochs_trained_ += len(stats)
+        self.words_trained_ = sum(st.words for st in stats)
+        if self._encoded is not None:  # release the encoded corpus (4 bytes a token)
+            self._encoded[1].close()
+        self._encoded = None
+        return self
+
+    def fit(self, corpus):
+        """build_vocab then train; returns self."""
+        return self.build_vocab(corpus).train(corpus)
+
+
+def _check_corpus(corpus):
+    if isinstance(corpus, (str, bytes, os.PathLike)):
+        raise TypeError("pass a corpus object (w2v.corpus.TextCorpus(path) for a file), not a path")
+    if iter(corpus) is corpus:
+        raise TypeError(
+            "the corpus is a one-shot iterator (e.g. a generator); training needs a re-iterable "
+            "corpus such as a list of token lists or w2v.corpus.TextCorpus"
+        )

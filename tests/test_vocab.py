@@ -1,0 +1,216 @@
+"""scan_corpus / finalize_vocab / encode, checked against collections.Counter and mappings built here."""
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from w2v.vocab import encode, finalize_vocab, scan_corpus
+
+
+def _zipf_corpus(seed, n_sentences=300, n_words=120, max_len=25):
+    """Sentences of Zipf-ish words (so there are many ties among the rare ones); a few empty ones."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(n_words)]
+    weights = [1.0 / (i + 1) for i in range(n_words)]
+    return [rng.choices(vocab, weights, k=rng.randint(0, max_len)) for _ in range(n_sentences)]
+
+
+def _first_appearance(sentences):
+    return list(dict.fromkeys(t for s in sentences for t in s))
+
+
+def _read_all(encoded, n, step=None):
+    """Every id, through read(lo, hi, buf), optionally in ranges of ``step``."""
+    buf = np.full(max(n, 1), 12345, dtype=np.int32)
+    if step is None:
+        return encoded.read(0, n, buf).tolist()
+    out = []
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        out.extend(encoded.read(lo, hi, buf).tolist())
+    return out
+
+
+CORPUS = _zipf_corpus(0)
+TOKENS = [t for s in CORPUS for t in s]
+COUNTER = Counter(TOKENS)
+FIRST = _first_appearance(CORPUS)
+
+
+def test_corpus_fixture_is_meaningful():
+    assert len(TOKENS) > 2000
+    assert len(COUNTER) > 50
+    counts = Counter(COUNTER.values())
+    assert any(k > 1 for k in counts.values())  # ties exist
+
+
+@pytest.mark.parametrize("spill_tokens", [50, 1 << 30])
+def test_scan_counts_equal_counter_in_first_appearance_order(spill_tokens):
+    words, counts, encoded = scan_corpus(CORPUS, spill_tokens=spill_tokens)
+    assert words == FIRST
+    assert counts.dtype == np.int64
+    assert counts.tolist() == [COUNTER[w] for w in FIRST]
+    assert encoded.n_tokens == len(TOKENS)
+    provisional = {w: i for i, w in enumerate(FIRST)}
+    expected_ids = [provisional[t] for t in TOKENS]
+    assert _read_all(encoded, len(TOKENS)) == expected_ids
+    assert _read_all(encoded, len(TOKENS), step=37) == expected_ids
+    if spill_tokens == 50:
+        assert encoded.file is not None and encoded.ids is None  # really on disk
+    else:
+        assert encoded.file is None and encoded.ids is not None
+    encoded.close()
+
+
+def test_scan_small_and_large_spill_agree():
+    small = scan_corpus(CORPUS, spill_tokens=50)
+    large = scan_corpus(CORPUS, spill_tokens=1 << 30)
+    assert small[0] == large[0]
+    assert small[1].tolist() == large[1].tolist()
+    assert small[2].offsets.tolist() == large[2].offsets.tolist()
+    n = len(TOKENS)
+    assert _read_all(small[2], n) == _read_all(large[2], n)
+    # reads of arbitrary ranges, from the file, agree with the in-memory ids
+    rng = random.Random(5)
+    buf = np.empty(n, dtype=np.int32)
+    for _ in range(50):
+        lo = rng.randrange(n)
+        hi = rng.randrange(lo, n + 1)
+        assert small[2].read(lo, hi, buf).tolist() == large[2].ids[lo:hi].tolist()
+    small[2].close()
+
+
+def test_scan_accepts_a_generator_and_counts_repeated_words():
+    sentences = (s for s in [["a", "b", "a"], ["c"], [], ["b", "a"]])
+    words, counts, encoded = scan_corpus(sentences)
+    assert words == ["a", "b", "c"]
+    assert counts.tolist() == [3, 2, 1]
+    assert encoded.ids.tolist() == [0, 1, 0, 2, 1, 0]
+
+
+def _gensim_effective_min_count(counter, min_count, max_final_vocab):
+    """gensim's rule, written out: if more than N words pass min_count, raise min_count to one
+    more than the count of the (N+1)-th most frequent word."""
+    if max_final_vocab is None:
+        return min_count
+    passing = [w for w, c in counter.items() if c >= min_count]
+    if len(passing) <= max_final_vocab:
+        return min_count
+    ranked = sorted(counter.values(), reverse=True)
+    return max(min_count, ranked[max_final_vocab] + 1)
+
+
+def _expected_vocab(counter, first, min_count, max_final_vocab):
+    threshold = _gensim_effective_min_count(counter, min_count, max_final_vocab)
+    order = sorted(first, key=lambda w: (-counter[w], first.index(w)))
+    return [w for w in order if counter[w] >= threshold]
+
+
+@pytest.mark.parametrize("spill_tokens", [50, 1 << 30])
+@pytest.mark.parametrize(
+    ("min_count", "max_final_vocab"),
+    [(1, None), (5, None), (3, 10), (1, 7), (2, 1), (1, 0), (5, 10_000), (40, 3)],
+)
+def test_finalize_vocab_order_cut_and_remapped_ids(spill_tokens, min_count, max_final_vocab):
+    words, counts, encoded = scan_corpus(CORPUS, spill_tokens=spill_tokens)
+    vocab = finalize_vocab(words, counts, encoded, min_count=min_count, max_final_vocab=max_final_vocab)
+    expected = _expected_vocab(COUNTER, FIRST, min_count, max_final_vocab)
+    assert vocab.index_to_key == expected
+    assert vocab.counts.tolist() == [COUNTER[w] for w in expected]
+    assert vocab.total_words == len(TOKENS)
+    assert len(vocab) == len(expected)
+    assert vocab.key_to_index == {w: i for i, w in enumerate(expected)}
+    assert all(COUNTER[w] >= min_count for w in vocab.index_to_key)
+    if max_final_vocab is not None:
+        assert len(vocab) <= max_final_vocab
+    # counts descending, ties in order of first appearance
+    for a, b in zip(expected, expected[1:], strict=False):
+        assert COUNTER[a] > COUNTER[b] or (COUNTER[a] == COUNTER[b] and FIRST.index(a) < FIRST.index(b))
+    new_index = {w: i for i, w in enumerate(expected)}
+    want = [new_index.get(t, -1) for t in TOKENS]
+    assert _read_all(encoded, len(TOKENS)) == want
+    assert _read_all(encoded, len(TOKENS), step=23) == want
+    assert (encoded.file is not None) == (spill_tokens == 50)
+    encoded.close()
+
+
+def test_max_final_vocab_drops_all_words_tied_at_the_cut():
+    corpus = [["a"] * 5 + ["b"] * 4 + ["c"] * 4 + ["d"] * 4 + ["e"] * 2 + ["f"]]
+    words, counts, encoded = scan_corpus(corpus)
+    # 2 words wanted; the 3rd most frequent has 4, so min_count becomes 5: b, c, d all go
+    vocab = finalize_vocab(words, counts, encoded, min_count=1, max_final_vocab=2)
+    assert vocab.index_to_key == ["a"]
+    assert encoded.ids.tolist() == [0] * 5 + [-1] * 15
+    # 4 wanted: the 5th has 2, so min_count 3 keeps a, b, c, d
+    words, counts, encoded = scan_corpus(corpus)
+    vocab = finalize_vocab(words, counts, encoded, min_count=1, max_final_vocab=4)
+    assert vocab.index_to_key == ["a", "b", "c", "d"]
+    # exactly as many words as allowed: nothing changes
+    vocab = finalize_vocab(words, counts, None, min_count=1, max_final_vocab=6)
+    assert vocab.index_to_key == ["a", "b", "c", "d", "e", "f"]
+    # a min_count above the computed one wins
+    vocab = finalize_vocab(words, counts, None, min_count=5, max_final_vocab=4)
+    assert vocab.index_to_key == ["a"]
+
+
+def test_finalize_ties_follow_first_appearance_not_alphabet():
+    corpus = [["zz", "yy", "mm"], ["aa", "yy", "zz", "mm"], ["aa"], ["bb", "aa"]]
+    words, counts, _ = scan_corpus(corpus)
+    vocab = finalize_vocab(words, counts, None, min_count=1)
+    # aa: 3; zz, yy, mm: 2 each (first seen in that order); bb: 1
+    assert vocab.index_to_key == ["aa", "zz", "yy", "mm", "bb"]
+    assert vocab.counts.tolist() == [3, 2, 2, 2, 1]
+    assert vocab.total_words == 10
+
+
+def _expected_offsets(sentences, limit):
+    offsets, n = [0], 0
+    for s in sentences:
+        for start in range(0, len(s), limit):
+            n += len(s[start : start + limit])
+            offsets.append(n)
+    return offsets
+
+
+@pytest.mark.parametrize("spill_tokens", [3, 1 << 30])
+def test_long_sentences_are_split_into_pieces_and_nothing_is_lost(spill_tokens):
+    rng = random.Random(11)
+    lengths = [1, 10, 11, 25, 3, 30, 9, 20, 21]
+    corpus = [[f"t{rng.randrange(15)}" for _ in range(n)] for n in lengths]
+    tokens = [t for s in corpus for t in s]
+    words, counts, encoded = scan_corpus(corpus, max_sentence_length=10, spill_tokens=spill_tokens)
+    offsets = encoded.offsets.tolist()
+    assert offsets == _expected_offsets(corpus, 10)
+    # 1 | 10 | 10 1 | 10 10 5 | 3 | 10 10 10 | 9 | 10 10 | 10 10 1
+    assert np.diff(offsets).tolist() == [1, 10, 10, 1, 10, 10, 5, 3, 10, 10, 10, 9, 10, 10, 10, 10, 1]
+    assert encoded.longest_sentence == 10
+    assert encoded.n_tokens == len(tokens) == sum(lengths)
+    assert counts.sum() == len(tokens)
+    assert [words[i] for i in _read_all(encoded, len(tokens))] == tokens
+    encoded.close()
+
+
+def test_a_string_as_a_sentence_raises_type_error():
+    with pytest.raises(TypeError):
+        scan_corpus([["fine", "sentence"], "not a list of tokens"])
+    with pytest.raises(TypeError):
+        scan_corpus("a whole corpus as one string")
+    with pytest.raises(TypeError):
+        encode(["oops"], {"oops": 0})
+
+
+@pytest.mark.parametrize("spill_tokens", [4, 1 << 30])
+def test_encode_with_fixed_vocabulary_maps_unknown_words_to_minus_one(spill_tokens):
+    key_to_index = {"the": 0, "whale": 1, "ahab": 2}
+    snapshot = dict(key_to_index)
+    corpus = [["the", "white", "whale"], ["call", "me", "ishmael"], ["ahab", "the", "the"], ["unknown"]]
+    encoded = encode(corpus, key_to_index, max_sentence_length=2, spill_tokens=spill_tokens)
+    tokens = [t for s in corpus for t in s]
+    want = [key_to_index.get(t, -1) for t in tokens]
+    assert want == [0, -1, 1, -1, -1, -1, 2, 0, 0, -1]
+    assert _read_all(encoded, len(tokens)) == want
+    assert encoded.offsets.tolist() == _expected_offsets(corpus, 2)
+    assert key_to_index == snapshot  # unknown words were not added to the caller's dict
+    encoded.close()
