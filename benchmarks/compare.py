@@ -10,7 +10,7 @@ Systems (each optional; a missing peer is skipped with a note):
 
 Every system gets the same settings (d, window, negatives, sample, min_count,
 epochs, threads, alpha) and runs in its own process, one after another, so
-each peak RSS is its own. All vectors are scored by one evaluator: gensim's
+each peak RSS (VmHWM) is its own. All vectors are scored by one evaluator: gensim's
 evaluate_word_analogies (restrict_vocab=30000, case-folded, 3CosAdd) and
 evaluate_word_pairs (Spearman) on the data shipped with w2v.
 words/s = epochs x corpus tokens / training seconds (word2vec.c: its whole
@@ -200,13 +200,23 @@ LABELS = {
 }
 
 
-def child_main(cfg_json):
-    import resource
+def peak_rss_mb(pid="self"):
+    """Peak resident set of a process (VmHWM). Unlike ru_maxrss, it is not inherited
+    from the parent across fork and exec, so each system's figure is its own."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
+
+def child_main(cfg_json):
     cfg = json.loads(cfg_json)
     result = RUNNERS[cfg["system"]](cfg)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["rss_mb"] = max(rss, result.pop("child_rss_mb", 0.0))
+    result["rss_mb"] = max(peak_rss_mb(), result.pop("child_rss_mb", 0.0))
     print("RESULT " + json.dumps(result))
 
 

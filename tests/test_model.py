@@ -183,3 +183,15 @@ def test_bad_corpora_are_clear_errors():
         model.build_vocab([["rare", "words", "only"]])
     with pytest.raises(RuntimeError, match="build_vocab"):
         Word2Vec().train([["a"]])
+
+
+def test_invalid_utf8_is_counted_and_reported(tmp_path, caplog):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"a b c a b c\nd \xff\xfe e a\n" * 3)
+    model = Word2Vec(vector_size=4, min_count=1, epochs=1, workers=1, progress=None)
+    with caplog.at_level("WARNING", logger="w2v"):
+        model.build_vocab(TextCorpus(path))
+    assert model.invalid_utf8_ == 6
+    assert any(
+        "6 byte(s) of invalid UTF-8" in r.getMessage() and "bad.txt" in r.getMessage() for r in caplog.records
+    )

@@ -160,6 +160,9 @@ class Word2Vec:
             )
         self.vocab_ = vocab
         self.corpus_total_words_ = vocab.total_words
+        self.invalid_utf8_ = int(getattr(corpus, "invalid_utf8", 0))
+        if self.invalid_utf8_:
+            logger.warning("%r: replaced %d byte(s) of invalid UTF-8 with U+FFFD", corpus, self.invalid_utf8_)
         self._encoded = (corpus, encoded)
         self._init_weights()
         logger.info(
