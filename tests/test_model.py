@@ -7,7 +7,6 @@ import pytest
 
 from w2v.corpus import BuiltinCorpus, TextCorpus
 from w2v.model import Word2Vec
-from w2v.vocab import SPILL_TOKENS
 
 GROUP_A = [f"a{i}" for i in range(8)]
 GROUP_B = [f"b{i}" for i in range(8)]
@@ -66,6 +65,14 @@ def test_loss_falls_on_real_text():
     assert model.wv.vectors.dtype == np.float32 and np.isfinite(model.wv.vectors).all()
 
 
+def _fit(corpus, **kwargs):
+    """Fit, reporting whether the encoded corpus went through a temporary file."""
+    model = Word2Vec(progress=None, **kwargs)
+    model.build_vocab(corpus)
+    spilled = model._encoded[1].file is not None
+    return model.train(), spilled
+
+
 @pytest.mark.parametrize("spill", [False, True])
 def test_one_worker_and_a_seed_reproduce_bit_for_bit(spill, monkeypatch):
     if spill:  # the encoded corpus goes through a temporary file
@@ -73,8 +80,9 @@ def test_one_worker_and_a_seed_reproduce_bit_for_bit(spill, monkeypatch):
     corpus = two_topic_corpus(300)
     runs = []
     for seed in (5, 5, 6):
-        model = Word2Vec(vector_size=12, min_count=1, epochs=2, workers=1, seed=seed, sg=1, progress=None)
-        runs.append(model.fit(corpus))
+        model, spilled = _fit(corpus, vector_size=12, min_count=1, epochs=2, workers=1, seed=seed, sg=1)
+        assert spilled == spill
+        runs.append(model)
     assert np.array_equal(runs[0].wv.vectors, runs[1].wv.vectors)
     assert np.array_equal(runs[0].w_out_ns, runs[1].w_out_ns)
     assert runs[0].loss_history_ == runs[1].loss_history_
@@ -83,11 +91,11 @@ def test_one_worker_and_a_seed_reproduce_bit_for_bit(spill, monkeypatch):
 
 def test_in_memory_and_spilled_corpora_train_identically(monkeypatch):
     corpus = two_topic_corpus(200)
-    kwargs = dict(vector_size=10, min_count=1, epochs=1, workers=1, seed=3, progress=None)
-    in_memory = Word2Vec(**kwargs).fit(corpus)
-    assert SPILL_TOKENS > 200 * 12
+    kwargs = dict(vector_size=10, min_count=1, epochs=1, workers=1, seed=3)
+    in_memory, spilled_before = _fit(corpus, **kwargs)
     monkeypatch.setattr("w2v.vocab.SPILL_TOKENS", 64)
-    spilled = Word2Vec(**kwargs).fit(corpus)
+    spilled, spilled_after = _fit(corpus, **kwargs)
+    assert (spilled_before, spilled_after) == (False, True)
     assert np.array_equal(in_memory.wv.vectors, spilled.wv.vectors)
 
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w2v.reference import huffman_codes, unigram_distribution
-from w2v.tables import CUM_TABLE_MAX, alias_probabilities, alias_table, huffman_table, keep_table
+from w2v.tables import FULL_BUCKET, alias_probabilities, alias_table, huffman_table, keep_table
 
 FULL = 2**32 - 1
 
@@ -169,5 +169,5 @@ def test_huffman_table_two_words_and_a_deep_tree():
     assert lens.max() == 19 and lens[-1] == 1
 
 
-def test_cum_table_max_constant():
-    assert CUM_TABLE_MAX == FULL
+def test_full_bucket_constant():
+    assert FULL_BUCKET == FULL

@@ -10,19 +10,7 @@ import numpy as np
 
 from .reference.tables import huffman_codes, keep_probability, unigram_distribution
 
-CUM_TABLE_MAX = 2**32 - 1
-
-
-def cum_table(counts, exponent=0.75):
-    """(V,) uint32: the cumulative unigram^exponent distribution scaled to 2^32 - 1.
-
-    A uniform 32-bit draw r picks the smallest i with cum_table[i] > r, so word
-    i is drawn with probability (cum_table[i] - cum_table[i-1]) / 2^32.
-    """
-    cdf = np.cumsum(unigram_distribution(counts, exponent))
-    table = np.round(cdf * CUM_TABLE_MAX)
-    table[-1] = CUM_TABLE_MAX
-    return table.astype(np.uint32)
+FULL_BUCKET = 2**32 - 1  # an alias-table threshold that keeps its bucket always
 
 
 def alias_table(counts, exponent=0.75):
@@ -48,14 +36,14 @@ def alias_table(counts, exponent=0.75):
         scaled[g] -= 1.0 - scaled[s]
         (small if scaled[g] < 1.0 else large).append(g)
     # Whatever is left holds mass 1 up to rounding: it keeps its own bucket.
-    return np.minimum(np.round(threshold * 2.0**32), CUM_TABLE_MAX).astype(np.uint32), alias
+    return np.minimum(np.round(threshold * 2.0**32), FULL_BUCKET).astype(np.uint32), alias
 
 
 def alias_probabilities(threshold, alias):
     """The distribution an alias table draws from, exactly (float64)."""
     n = len(threshold)
     keep = threshold.astype(np.float64) / 2.0**32
-    keep[threshold == CUM_TABLE_MAX] = 1.0  # a full bucket never goes to its alias
+    keep[threshold == FULL_BUCKET] = 1.0  # a full bucket never goes to its alias
     p = keep.copy()
     np.add.at(p, alias, 1.0 - keep)
     return p / n

@@ -91,10 +91,13 @@ class EncodedCorpus:
         buf = np.empty(_SLICE, dtype=np.int32)
         for start in range(0, self.n_tokens, _SLICE):
             chunk = self.read(start, min(start + _SLICE, self.n_tokens), buf)
-            os.pwrite(self.file.fileno(), table[chunk].tobytes(), start * 4) if hasattr(os, "pwrite") else (
-                self.file.seek(start * 4),
-                self.file.write(table[chunk].tobytes()),
-            )
+            data = table[chunk].tobytes()
+            if hasattr(os, "pwrite"):
+                os.pwrite(self.file.fileno(), data, start * 4)
+            else:
+                with self._lock:
+                    self.file.seek(start * 4)
+                    self.file.write(data)
 
     def close(self):
         if self.file is not None:
@@ -139,8 +142,10 @@ class _IdSink:
         return EncodedCorpus(offsets, ids=np.array(self.buf, dtype=np.int32))
 
 
-def _encode(sentences, lookup, max_sentence_length, count=False, spill_tokens=SPILL_TOKENS):
+def _encode(sentences, lookup, max_sentence_length, count=False, spill_tokens=None):
     """Ids and sentence offsets of ``sentences`` through ``lookup[word]``."""
+    if spill_tokens is None:  # read at call time, so the threshold can be changed
+        spill_tokens = SPILL_TOKENS
     sink = _IdSink(spill_tokens, count)
     offsets = array("q", [0])
     get = lookup.__getitem__
@@ -164,12 +169,12 @@ class _KnownOrMinusOne(dict):
         return -1
 
 
-def encode(sentences, key_to_index, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=SPILL_TOKENS):
+def encode(sentences, key_to_index, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=None):
     """Encode a corpus with a fixed vocabulary (unknown words become -1)."""
     return _encode(sentences, _KnownOrMinusOne(key_to_index), max_sentence_length, False, spill_tokens)[0]
 
 
-def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=SPILL_TOKENS):
+def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=None):
     """One pass: provisional ids in order of first appearance, and counts.
 
     Returns ``(words, counts, encoded)``.

@@ -155,8 +155,8 @@ def train(
         for t in threads:
             t.start()
         try:
-            while any(t.is_alive() for t in threads):
-                threads[0].join(timeout=0.5) if threads[0].is_alive() else threads[-1].join(timeout=0.5)
+            while alive := [t for t in threads if t.is_alive()]:
+                alive[0].join(timeout=0.5)
                 if progress is not None and not jobs[0][2]:
                     with lock:
                         progress(position[0], total, lr_at(position[0]), stats, jobs[0][0])
