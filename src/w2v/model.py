@@ -7,6 +7,7 @@ stores and checks parameters; ``build_vocab`` reads the corpus once;
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import numbers
 import os
@@ -138,6 +139,8 @@ class Word2Vec:
         self.epochs_trained_ = 0
         self.train_seconds_ = 0.0
         self._encoded = None  # (corpus object, EncodedCorpus) kept from build_vocab for train
+        self._run = None  # the training run in progress, while one is interrupted
+        self.corpus_ = None  # what the model was trained on (a name or path), when known
 
     def get_params(self):
         return {name: getattr(self, name) for name in CONSTRAINTS}
@@ -182,9 +185,18 @@ class Word2Vec:
         for start in range(0, n_words, 65536):  # in slices: no float64 copy of the whole matrix
             stop = min(start + 65536, n_words)
             w_in[start:stop] = (rng.random((stop - start, d), dtype=np.float32) - 0.5) / d
-        self.w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
-        self.w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
-        counts = self.vocab_.counts
+        w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
+        w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
+        self._set_weights(w_in, w_out_ns, w_out_hs)
+        self.loss_history_ = []
+        self.eval_loss_history_ = []
+        self.epochs_trained_ = 0
+        self._run = None
+
+    def _set_weights(self, w_in, w_out_ns, w_out_hs):
+        """Install weights (fresh or loaded) and the tables the kernel needs."""
+        self.w_out_ns, self.w_out_hs = w_out_ns, w_out_hs
+        counts, n_words = self.vocab_.counts, len(self.vocab_)
         if self.hs:
             points, codes, lens = tables.huffman_table(counts)
         else:
@@ -209,14 +221,22 @@ class Word2Vec:
             cbow_mean=self.cbow_mean,
         )
         self.wv = KeyedVectors(self.vocab_.index_to_key, w_in, counts)
-        self.loss_history_ = []
-        self.eval_loss_history_ = []
-        self.epochs_trained_ = 0
 
     # -- training --------------------------------------------------------------------------------
 
-    def train(self, corpus=None, stop=None):
-        """Train ``epochs`` epochs on ``corpus`` (by default the one given to build_vocab)."""
+    def train(self, corpus=None, epochs=None, stop=None):
+        """Train on ``corpus`` (by default the one given to build_vocab).
+
+        A run is ``epochs`` epochs (default: the ``epochs`` parameter) with the
+        learning rate falling linearly from ``alpha`` to ``min_alpha``. If
+        ``stop`` (a threading.Event) is set, training halts at the next safe
+        point (the workers finish their current blocks) and the model keeps
+        where the run stopped; ``interrupted`` is then True, the model can be
+        saved, and the next ``train`` call (also after ``load``) resumes that
+        run where it stopped, on the same corpus, ignoring ``epochs``. With
+        ``workers=1`` a stopped-and-resumed run gives the same vectors, bit
+        for bit, as an uninterrupted one.
+        """
         if self.wv is None:
             raise RuntimeError("call build_vocab(corpus) (or fit) before train")
         if corpus is None or (self._encoded is not None and corpus is self._encoded[0]):
@@ -226,41 +246,97 @@ class Word2Vec:
         else:
             _check_corpus(corpus)
             encoded = encode(corpus, self.vocab_.key_to_index, self.max_sentence_length)
-        progress = Progress(self.epochs, self.progress) if self.progress else None
+            if self._encoded is not None:
+                self._encoded[1].close()
+            self._encoded = (corpus, encoded)  # kept while a run is stopped, to resume without re-reading
+        if self._run is None:
+            epochs = self.epochs if epochs is None else epochs
+            check, allowed = CONSTRAINTS["epochs"]
+            if not check(epochs):
+                raise ValueError(f"epochs={epochs!r} is invalid: must be {allowed}")
+            self._run = {"epochs": epochs, "epoch_offset": self.epochs_trained_, "epoch": 0, "block": 0}
+            self._run.update(n_tokens=int(encoded.n_tokens), n_sentences=len(encoded.offsets) - 1)
+            self._run["partial"] = None
+        run = self._run
+        if (run["n_tokens"], run["n_sentences"]) != (encoded.n_tokens, len(encoded.offsets) - 1):
+            raise ValueError(
+                f"this model's training run was interrupted on a corpus of {run['n_tokens']} tokens in "
+                f"{run['n_sentences']} sentences; resume it on that corpus, not on one of "
+                f"{encoded.n_tokens} tokens in {len(encoded.offsets) - 1} sentences"
+            )
+        if run["epoch"] or run["block"]:
+            logger.info("resuming the run at epoch %d, block %d", run["epoch"] + 1, run["block"])
+        partial = driver.EpochStats(**run["partial"]) if run["partial"] else None
+        progress = Progress(run["epochs"], self.progress) if self.progress else None
         started = time.perf_counter()
         try:
-            stats = driver.train(
+            result = driver.train(
                 self._kernel,
                 encoded,
-                epochs=self.epochs,
+                epochs=run["epochs"],
                 alpha=self.alpha,
                 min_alpha=self.min_alpha,
                 workers=self.workers,
                 seed=self.seed,
-                start_epoch=self.epochs_trained_,
+                start_epoch=run["epoch"],
+                start_block=run["block"],
+                partial=partial,
+                epoch_offset=run["epoch_offset"],
                 progress=progress,
                 stop=stop,
             )
         finally:
             if progress is not None:
                 progress.close()
+            self.wv.reset_norms()
         self.train_seconds_ += time.perf_counter() - started
-        for i, st in enumerate(stats):
+        for st in result.epochs:
             self.loss_history_.append(st.mean_loss)
             self.eval_loss_history_.append(st.eval_loss)
+            self.epochs_trained_ += 1
             logger.info(
                 "epoch %d: mean loss %.5f over %d predictions; frozen-weights loss %.5f",
-                self.epochs_trained_ + i + 1,
+                self.epochs_trained_,
                 st.mean_loss,
                 st.predictions,
                 st.eval_loss,
             )
-        self.epochs_trained_ += len(stats)
-        self.words_trained_ = sum(st.words for st in stats)
-        if self._encoded is not None:  # release the encoded corpus (4 bytes a token)
-            self._encoded[1].close()
-        self._encoded = None
+        self.words_trained_ = sum(st.words for st in result.epochs)
+        if result.stopped_at is None:
+            self._run = None
+            if self._encoded is not None:  # release the encoded corpus (4 bytes a token)
+                self._encoded[1].close()
+            self._encoded = None
+        else:
+            run["epoch"], run["block"] = result.stopped_at
+            run["partial"] = dataclasses.asdict(result.partial)
+            logger.info("training stopped at epoch %d, block %d", run["epoch"] + 1, run["block"])
         return self
+
+    @property
+    def interrupted(self):
+        """True while a training run was stopped before its end (``train`` resumes it)."""
+        return self._run is not None
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def save(self, path):
+        """Write the whole model (vocabulary, weights, parameters, training state) to ``path``.
+
+        The native format (see ``w2v.io.native``), written atomically: a save
+        that fails or is interrupted leaves any existing file as it was.
+        """
+        from .storage import save_model
+
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path, mmap=True):
+        """A model saved with ``save``. Its arrays are mapped from the file copy-on-write, so it
+        opens at once, and training can continue (``train``) without touching the file."""
+        from .storage import load_model
+
+        return load_model(cls, path, mmap=mmap)
 
     def fit(self, corpus):
         """build_vocab then train; returns self."""

@@ -74,6 +74,16 @@ class EpochStats:
         return self.loss / self.predictions if self.predictions else float("nan")
 
 
+@dataclass
+class RunResult:
+    """What a call to train did: the epochs completed and, if it was stopped,
+    where (``stopped_at = (epoch, next_block)``) and that epoch's stats so far."""
+
+    epochs: list
+    stopped_at: tuple | None
+    partial: EpochStats | None
+
+
 def train(
     kernel,
     corpus,
@@ -85,17 +95,28 @@ def train(
     seed,
     block_words=10_000,
     start_epoch=0,
+    start_block=0,
+    partial=None,
+    epoch_offset=0,
     progress=None,
     stop=None,
     evaluate=True,
 ):
-    """Run epochs ``start_epoch .. epochs - 1`` over ``corpus`` (a w2v.vocab.EncodedCorpus).
+    """Run epochs ``start_epoch .. epochs - 1`` of a run of ``epochs`` over ``corpus``
+    (a w2v.vocab.EncodedCorpus), the first of them from block ``start_block`` on.
+
+    The learning rate falls from ``alpha`` to ``min_alpha`` over the whole run
+    (all ``epochs``), so a run resumed at (start_epoch, start_block) continues
+    the schedule exactly. Block seeds use epoch ``epoch_offset + epoch`` so that
+    a second run on the same model draws fresh numbers. ``partial`` is the
+    EpochStats of the blocks of ``start_epoch`` done before.
 
     ``progress(done_words, total_words, lr, stats_of_current_epoch, epoch)`` is
     called about twice a second from the calling thread. ``stop`` is a
-    ``threading.Event``; when set, workers finish their current block and the
-    driver returns the epochs completed. Returns a list of EpochStats, one per
-    completed epoch.
+    ``threading.Event``; when set, workers finish the block they are on (a
+    safe point) and take no more. Blocks are handed out in order and every
+    block handed out is finished, so the blocks done always form a prefix.
+    Returns a RunResult.
     """
     offsets = corpus.offsets
     cuts = cut_blocks(offsets, block_words)
@@ -113,6 +134,8 @@ def train(
 
     def run(jobs, stats, position):
         """Run (epoch, block, frozen) jobs on the workers; returns False if stopped."""
+        if not jobs:
+            return True
         counter = itertools.count()
         lock = threading.Lock()
         errors = []
@@ -135,7 +158,7 @@ def train(
                         offsets[s0 : s1 + 1],
                         lr0,
                         lr1,
-                        block_seed(seed, EVAL_EPOCH if frozen else epoch, block),
+                        block_seed(seed, EVAL_EPOCH if frozen else epoch_offset + epoch, block),
                         scratch,
                     )
                     with lock:
@@ -169,16 +192,25 @@ def train(
             raise errors[0]
         return stats.blocks == len(jobs)
 
+    if not 0 <= start_block <= n_blocks:
+        raise ValueError(f"start_block={start_block} is outside the corpus's {n_blocks} blocks")
     done = []
-    position = [start_epoch * n_tokens]
+    first = start_block
+    position = [start_epoch * n_tokens + (int(offsets[cuts[first]]) if n_blocks else 0)]
     for epoch in range(start_epoch, epochs):
-        stats = EpochStats()
-        if not run([(epoch, b, False) for b in range(n_blocks)], stats, position):
-            break
+        stats = partial if (epoch == start_epoch and partial is not None) else EpochStats()
+        before = stats.blocks
+        stats.blocks = 0
+        finished = run([(epoch, b, False) for b in range(first, n_blocks)], stats, position)
+        reached = first + stats.blocks
+        stats.blocks += before
+        if not finished:
+            return RunResult(done, (epoch, reached), stats)
+        first = 0
         if len(sample):
             frozen = EpochStats()
             if not run([(epoch, b, True) for b in sample], frozen, position):
-                break
+                return RunResult(done, (epoch, n_blocks), stats)
             stats.eval_loss = frozen.mean_loss
         done.append(stats)
-    return done
+    return RunResult(done, None, None)
