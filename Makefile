@@ -13,8 +13,17 @@ $(BIN)/.installed: pyproject.toml setup.py src/w2v/engine/_kernel.c
 	$(BIN)/python -m pip install --quiet 'word2vec>=0.11' || echo "word2vec.c tools not built: their tests will be skipped"
 	touch $@
 
+# The whole path on the built-in corpus (Moby Dick), with the real commands; outputs in demo/.
 demo: $(BIN)/.installed
-	$(BIN)/w2v demo --out-dir .
+	@mkdir -p demo
+	$(BIN)/w2v train moby-dick -o demo/moby.w2v --sg 1 --epochs 10 --workers 2 --vectors demo/moby.bin
+	$(BIN)/w2v similar demo/moby.w2v whale ahab sea --topn 8
+	$(BIN)/w2v analogy demo/moby.w2v man men whale --topn 5
+	$(BIN)/w2v eval demo/moby.w2v
+	$(BIN)/w2v plot demo/moby.w2v -o demo/word_vectors.png --words whale sperm ship boat sea ocean water \
+		wind captain ahab starbuck stubb queequeg harpoon lance day night man men head eyes hand
+	$(BIN)/w2v plot demo/moby.w2v --loss -o demo/loss.png
+	@echo "demo/: moby.w2v (model), moby.bin (word2vec binary vectors), word_vectors.png, loss.png"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -24,4 +33,4 @@ test: lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache word_vectors.png
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache word_vectors.png demo

@@ -34,8 +34,9 @@ CHUNK_BYTES = 1 << 20
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
-BUILTIN_CORPORA = {
-    "moby-dick": "moby-dick.txt.gz",
+BUILTIN_CORPORA = {  # name: (file in w2v/data, what a sentence is)
+    "moby-dick": ("moby-dick.txt.gz", "paragraph"),  # wrapped lines, blank-line paragraphs
+    "sotu": ("sotu.txt.gz", "line"),  # one address per line
 }
 
 
@@ -49,7 +50,7 @@ def builtin_corpus_path(name="moby-dick"):
     if name not in BUILTIN_CORPORA:
         known = ", ".join(sorted(BUILTIN_CORPORA))
         raise ValueError(f"unknown built-in corpus {name!r}; known corpora: {known}")
-    return Path(str(resources.files("w2v") / "data" / BUILTIN_CORPORA[name]))
+    return Path(str(resources.files("w2v") / "data" / BUILTIN_CORPORA[name][0]))
 
 
 def paragraphs(path):
@@ -72,9 +73,25 @@ def paragraphs(path):
                 yield tokens
 
 
+def lines(path, limit=MAX_SENTENCE_LENGTH):
+    """Yield the tokens of each line of a text file (.gz ok), in pieces of at most ``limit``."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            tokens = tokenize(line)
+            for start in range(0, len(tokens), limit):
+                yield tokens[start : start + limit]
+
+
+def _builtin_sentences(name):
+    path = builtin_corpus_path(name)
+    return paragraphs(path) if BUILTIN_CORPORA[name][1] == "paragraph" else lines(path)
+
+
 def load_builtin(name="moby-dick"):
-    """A built-in corpus as a list of token lists (one per paragraph)."""
-    return list(paragraphs(builtin_corpus_path(name)))
+    """A built-in corpus as a list of token lists (one per paragraph or line)."""
+    return list(_builtin_sentences(name))
 
 
 class CorpusError(Exception):
@@ -209,4 +226,4 @@ class BuiltinCorpus:
         return f"BuiltinCorpus({self.name!r})"
 
     def __iter__(self):
-        return paragraphs(self.path)
+        return _builtin_sentences(self.name)

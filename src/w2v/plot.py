@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import numpy as np
 
 
@@ -42,14 +38,32 @@ def plot_words(kv, words, path, title=None):
     return coords
 
 
+def plot_loss(loss, frozen_loss, path, title=None):
+    """Write a PNG of the training loss per epoch (and the frozen-weights loss, where measured)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = np.arange(1, len(loss) + 1)
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    ax.plot(epochs, loss, marker="o", label="mean loss while training")
+    frozen = np.array([np.nan if v is None else v for v in frozen_loss], dtype=float)
+    if np.isfinite(frozen).any():
+        ax.plot(epochs, frozen, marker="s", label="loss with frozen weights (fixed sample)")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss per prediction")
+    ax.set_xticks(epochs)
+    ax.set_title(title or "training loss")
+    ax.legend()
+    fig.tight_layout()
+    _save_atomic(fig, path)
+    plt.close(fig)
+
+
 def _save_atomic(fig, path):
-    """Save to a temporary file beside ``path``, then rename it into place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write to a temporary file beside ``path``, then rename it into place."""
+    from .io import atomic_write
+
+    with atomic_write(path) as f:
+        fig.savefig(f, format="png")

@@ -1,13 +1,10 @@
-"""The ``w2v`` command."""
+"""``w2v demo``: train on the built-in corpus in one go, print neighbours, draw a picture."""
 
 from __future__ import annotations
 
-import argparse
-import logging
-import sys
 from pathlib import Path
 
-from . import __version__
+from .common import UserError
 
 DEMO_PROBES = ["whale", "ship", "sea", "captain", "harpoon", "white"]
 DEMO_PLOT_WORDS = [
@@ -36,17 +33,13 @@ DEMO_PLOT_WORDS = [
 ]
 
 
-class UserError(Exception):
-    """A mistake the user can fix: reported as one line, exit status 2."""
-
-
 def _train_demo_model(args):
     """Train on the built-in corpus; returns (KeyedVectors, loss history, seconds)."""
-    from .corpus import BuiltinCorpus, load_builtin
-    from .vectors import KeyedVectors
+    from ..corpus import BuiltinCorpus, load_builtin
+    from ..vectors import KeyedVectors
 
     if args.trainer == "reference":
-        from .reference.trainer import ReferenceTrainer
+        from ..reference.trainer import ReferenceTrainer
 
         print(
             f"training: reference trainer (plain NumPy SGD), skip-gram, negative sampling, d={args.size}, "
@@ -61,7 +54,7 @@ def _train_demo_model(args):
         )
         return KeyedVectors(model.index_to_key, model.w_in, model.counts), model.loss_history, model.seconds
 
-    from .model import Word2Vec
+    from ..model import Word2Vec
 
     print(
         f"training: w2v engine, skip-gram, negative sampling, d={args.size}, {args.epochs} epochs, "
@@ -75,8 +68,8 @@ def _train_demo_model(args):
 
 
 def _demo(args):
-    from .corpus import load_builtin
-    from .plot import plot_words
+    from ..corpus import load_builtin
+    from ..plot import plot_words
 
     out = Path(args.out_dir)
     if not out.is_dir():
@@ -98,14 +91,10 @@ def _demo(args):
     return 0
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="w2v", description="word2vec: train, query and inspect word vectors."
+def add_parser(sub):
+    demo = sub.add_parser(
+        "demo", help="train on the built-in corpus in one go, print neighbours, draw a picture"
     )
-    parser.add_argument("--version", action="version", version=f"w2v {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser("demo", help="train on the built-in corpus, print neighbours, draw a picture")
     demo.add_argument(
         "--trainer",
         choices=["engine", "reference"],
@@ -121,28 +110,3 @@ def build_parser():
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument("--out-dir", default=".", help="folder for word_vectors.png (default: current folder)")
     demo.set_defaults(func=_demo)
-    return parser
-
-
-def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        print("w2v: interrupted", file=sys.stderr)
-        return 130
-    except (UserError, OSError, ValueError, KeyError) as exc:
-        if args.debug:
-            raise
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"w2v: error: {message}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

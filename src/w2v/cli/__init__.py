@@ -1,0 +1,84 @@
+"""The ``w2v`` command: train, query, evaluate, convert, plot.
+
+Every mistake a user can make (a missing file, a bad value, an unknown word,
+a damaged model) ends in one line on stderr saying what is wrong and what to
+do, with exit status 2; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from .. import __version__
+from .common import Parser, UserError, one_line
+
+
+def build_parser():
+    from . import demo, queries, train
+
+    parser = Parser(
+        prog="w2v",
+        description="word2vec: train word vectors, query them, evaluate them, draw them.",
+        epilog="Run 'w2v COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"w2v {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress display or log lines")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    train.add_parser(sub)
+    queries.add_parsers(sub)
+    demo.add_parser(sub)
+    return parser
+
+
+def _expected_errors():
+    from ..corpus import CorpusError
+    from ..datasets import DownloadError
+    from ..evaluate import DatasetError
+    from ..io import FormatError
+
+    return (UserError, CorpusError, DownloadError, DatasetError, FormatError, OSError, ValueError, KeyError)
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr
+    )
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        print("w2v: interrupted; nothing was saved", file=sys.stderr)
+        return 130
+    except MemoryError:
+        if args.debug:
+            raise
+        print(
+            "w2v: error: out of memory; try a smaller vocabulary (--max-final-vocab) or --vector-size",
+            file=sys.stderr,
+        )
+        return 2
+    except _expected_errors() as exc:
+        if args.debug:
+            raise
+        print(f"w2v: error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug in w2v: still one line, but say so
+        if args.debug:
+            raise
+        print(
+            f"w2v: internal error: {type(exc).__name__}: {one_line(exc)} "
+            "(rerun with --debug for the traceback "
+            "and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""What every ``w2v`` command shares: one-line errors, output checks, loading, JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+
+class UserError(Exception):
+    """A mistake the user can fix: reported as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (plus where to look), exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+_PARAM_MESSAGE = re.compile(r"^([a-z_]+)=(\S+) is invalid")
+
+
+def one_line(exc):
+    """The message for an error a user can cause, on one line."""
+    if isinstance(exc, KeyError):
+        message = exc.args[0] if exc.args else "unknown key"
+    elif isinstance(exc, OSError) and exc.filename is not None:
+        what = {
+            FileNotFoundError: "no such file or folder",
+            PermissionError: "permission denied",
+            IsADirectoryError: "is a folder, not a file",
+            NotADirectoryError: "a part of the path is not a folder",
+        }.get(type(exc), exc.strerror or str(exc))
+        message = f"{exc.filename}: {what}"
+    else:
+        message = str(exc) or type(exc).__name__
+        # Parameter errors come from the estimator as "window=0 is invalid: ..."; on the command
+        # line the user typed "--window 0".
+        message = _PARAM_MESSAGE.sub(
+            lambda m: f"--{m.group(1).replace('_', '-')} {m.group(2)} is invalid", message
+        )
+    return " ".join(str(message).split())
+
+
+def check_output(path, what="output"):
+    """Fail early (before any training) if ``path`` cannot be written."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"the {what} {path} is a folder; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UserError(f"cannot write the {what} {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write the {what} {path}: the folder {parent} is not writable")
+    return path
+
+
+def check_input(path):
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a model or vectors file")
+    if not os.access(path, os.R_OK):
+        raise UserError(f"{path}: permission denied")
+    return path
+
+
+def load_vectors(path):
+    """KeyedVectors from any file w2v reads (a model gives its word vectors)."""
+    from ..vectors import KeyedVectors
+
+    return KeyedVectors.load(check_input(path))
+
+
+def print_json(obj):
+    json.dump(obj, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def add_json_flag(parser):
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def add_common_flags(parser):
+    """--quiet and --debug after the command too (``w2v train ... --quiet``)."""
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

@@ -1,0 +1,329 @@
+"""``w2v similar | analogy | eval | info | convert | plot``: everything after training."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from .common import (
+    UserError,
+    add_common_flags,
+    add_json_flag,
+    check_input,
+    check_output,
+    load_vectors,
+    print_json,
+)
+
+
+def add_parsers(sub):
+    p = sub.add_parser("similar", help="nearest words by cosine similarity")
+    p.add_argument("model", help="a model or vectors file")
+    p.add_argument("words", nargs="+", metavar="WORD", help="one query per word")
+    p.add_argument("--topn", type=int, default=10, help="how many neighbours (default 10)")
+    p.add_argument("--restrict-vocab", type=int, help="search only the N most frequent words")
+    add_json_flag(p)
+    add_common_flags(p)
+    p.set_defaults(func=similar)
+
+    p = sub.add_parser("analogy", help="A is to B as C is to ?  (B - A + C)")
+    p.add_argument("model", help="a model or vectors file")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("c")
+    p.add_argument("--topn", type=int, default=5, help="how many answers (default 5)")
+    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd", help="default 3cosadd")
+    add_json_flag(p)
+    add_common_flags(p)
+    p.set_defaults(func=analogy)
+
+    p = sub.add_parser("eval", help="score on the standard benchmarks")
+    p.add_argument("model", help="a model or vectors file")
+    p.add_argument(
+        "--dataset",
+        nargs="+",
+        default=["google", "wordsim353", "simlex999"],
+        metavar="NAME_OR_PATH",
+        help="google, wordsim353, simlex999 (shipped; default all three) or files in their formats",
+    )
+    p.add_argument(
+        "--restrict-vocab", type=int, default=30000, help="analogies: most frequent N words (30000)"
+    )
+    p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd", help="analogies (3cosadd)")
+    p.add_argument("--case-sensitive", action="store_true", help="do not fold case (default: fold)")
+    p.add_argument("--sections", action="store_true", help="also print each analogy section")
+    add_json_flag(p)
+    add_common_flags(p)
+    p.set_defaults(func=evaluate)
+
+    p = sub.add_parser("info", help="what a model or vectors file holds")
+    p.add_argument("model", help="a model or vectors file")
+    add_json_flag(p)
+    add_common_flags(p)
+    p.set_defaults(func=info)
+
+    p = sub.add_parser("convert", help="convert between vector formats")
+    p.add_argument("input", help="a model or vectors file (format detected)")
+    p.add_argument("output", help="the file to write")
+    p.add_argument(
+        "--to",
+        choices=["native", "word2vec-binary", "word2vec-text", "glove-text"],
+        help="output format (default: by suffix: .bin binary, .txt/.vec text, otherwise native)",
+    )
+    add_common_flags(p)
+    p.set_defaults(func=convert)
+
+    p = sub.add_parser("plot", help="draw words in 2-D (PCA), or a model's loss curve")
+    p.add_argument("model", help="a model or vectors file")
+    p.add_argument("-o", "--output", required=True, help="the PNG file to write")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--words", nargs="+", metavar="WORD", help="the words to draw")
+    what.add_argument("--top", type=int, metavar="N", help="draw the N most frequent words (default 40)")
+    what.add_argument("--loss", action="store_true", help="draw the training loss per epoch instead")
+    add_common_flags(p)
+    p.set_defaults(func=plot)
+
+
+def _positive(name, value):
+    if value is not None and value < 1:
+        raise UserError(f"--{name} {value} is invalid: must be an integer >= 1")
+
+
+def _rows(pairs):
+    return [{"word": w, "similarity": round(s, 6)} for w, s in pairs]
+
+
+def similar(args):
+    _positive("topn", args.topn)
+    _positive("restrict-vocab", args.restrict_vocab)
+    kv = load_vectors(args.model)
+    answers = {w: kv.most_similar(w, topn=args.topn, restrict_vocab=args.restrict_vocab) for w in args.words}
+    if args.json:
+        print_json([{"query": w, "neighbours": _rows(pairs)} for w, pairs in answers.items()])
+        return 0
+    for i, (word, pairs) in enumerate(answers.items()):
+        print(("\n" if i else "") + f"nearest to {word!r}:")
+        width = max((len(w) for w, _ in pairs), default=0)
+        for rank, (w, s) in enumerate(pairs, 1):
+            print(f"  {rank:2d}. {w:<{width}}  {s:.4f}")
+    return 0
+
+
+def analogy(args):
+    _positive("topn", args.topn)
+    kv = load_vectors(args.model)
+    query = {"positive": [args.b, args.c], "negative": [args.a], "topn": args.topn}
+    pairs = kv.most_similar(**query) if args.method == "3cosadd" else kv.most_similar_cosmul(**query)
+    if args.json:
+        print_json({"a": args.a, "b": args.b, "c": args.c, "method": args.method, "answers": _rows(pairs)})
+        return 0
+    print(f"{args.a} : {args.b} :: {args.c} : ?   ({args.method})")
+    width = max((len(w) for w, _ in pairs), default=0)
+    for rank, (w, s) in enumerate(pairs, 1):
+        print(f"  {rank:2d}. {w:<{width}}  {s:.4f}")
+    return 0
+
+
+def _is_analogy_file(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                return line.startswith(": ")
+    return False
+
+
+def evaluate(args):
+    from ..evaluate import DATASETS, dataset_path
+
+    _positive("restrict-vocab", args.restrict_vocab)
+    kv = load_vectors(args.model)
+    results = []
+    for name in args.dataset:
+        path = dataset_path(name)
+        label = name if name in DATASETS else os.path.basename(name)
+        if _is_analogy_file(path):
+            score, sections = kv.evaluate_word_analogies(
+                path, args.restrict_vocab, not args.case_sensitive, args.method
+            )
+            total = sections[-1]
+            used = len(total["correct"]) + len(total["incorrect"])
+            results.append(
+                {
+                    "dataset": label,
+                    "kind": "analogy",
+                    "method": args.method,
+                    "accuracy": score,
+                    "correct": len(total["correct"]),
+                    "questions": used,
+                    "skipped": total["skipped"],
+                    "sections": [
+                        {
+                            "section": s["section"],
+                            "accuracy": (len(s["correct"]) / (len(s["correct"]) + len(s["incorrect"])))
+                            if s["correct"] or s["incorrect"]
+                            else None,
+                            "correct": len(s["correct"]),
+                            "questions": len(s["correct"]) + len(s["incorrect"]),
+                            "skipped": s["skipped"],
+                        }
+                        for s in sections[:-1]
+                    ],
+                }
+            )
+        else:
+            r = kv.evaluate_word_pairs(path, case_insensitive=not args.case_sensitive)
+            results.append(
+                {
+                    "dataset": label,
+                    "kind": "word-pairs",
+                    "spearman": r.spearman,
+                    "pearson": r.pearson,
+                    "pairs": r.pairs,
+                    "skipped": r.oov,
+                    "oov_ratio": r.oov_ratio,
+                }
+            )
+    if args.json:
+        print_json(
+            [
+                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                for r in results
+            ]
+        )
+        return 0
+    print(f"{'dataset':<14} {'measure':<22} {'score':>8} {'scored':>8} {'skipped':>8}")
+    for r in results:
+        if r["kind"] == "analogy":
+            print(
+                f"{r['dataset']:<14} {'accuracy (' + r['method'] + ')':<22} {100 * r['accuracy']:7.2f}% "
+                f"{r['questions']:8d} {r['skipped']:8d}"
+            )
+            if args.sections:
+                for s in r["sections"]:
+                    acc = "     n/a" if s["accuracy"] is None else f"{100 * s['accuracy']:7.2f}%"
+                    print(f"  {s['section']:<34} {acc} {s['questions']:8d} {s['skipped']:8d}")
+        else:
+            print(
+                f"{r['dataset']:<14} {'Spearman':<22} {r['spearman']:8.4f} {r['pairs']:8d} {r['skipped']:8d}"
+            )
+            print(f"{'':<14} {'Pearson':<22} {r['pearson']:8.4f}")
+    return 0
+
+
+def info(args):
+    from ..io import sniff_format
+    from ..model import Word2Vec
+
+    path = check_input(args.model)
+    fmt = sniff_format(path)
+    report = {"file": str(path), "format": fmt, "bytes": path.stat().st_size}
+    model = None
+    if fmt == "native":
+        from ..io import load_native
+
+        kind = load_native(path, verify=False)[0]
+        if kind == "model":
+            model = Word2Vec.load(path)
+    kv = model.wv if model is not None else load_vectors(path)
+    report.update(kind="model" if model is not None else "vectors", words=len(kv), dimensions=kv.vector_size)
+    if model is not None:
+        report["parameters"] = model.get_params()
+        report["corpus"] = model.corpus_
+        report["epochs_trained"] = model.epochs_trained_
+        report["train_seconds"] = round(model.train_seconds_, 3)
+        report["loss_per_epoch"] = [_finite(x) for x in model.loss_history_]
+        report["frozen_loss_per_epoch"] = [_finite(x) for x in model.eval_loss_history_]
+        report["interrupted"] = None
+        if model.interrupted:
+            run = model._run
+            report["interrupted"] = {
+                "epoch": run["epoch"] + 1,
+                "epochs": run["epochs"],
+                "block": run["block"],
+            }
+    if args.json:
+        print_json(report)
+        return 0
+    print(f"file:        {report['file']} ({report['format']}, {report['bytes']:,} bytes)")
+    print(f"holds:       {report['kind']}: {report['words']:,} words x {report['dimensions']} dimensions")
+    if model is None:
+        return 0
+    p = report["parameters"]
+    arch = "skip-gram" if p["sg"] else f"CBOW ({'mean' if p['cbow_mean'] else 'sum'})"
+    objective = " + ".join(
+        x
+        for x in (
+            f"negative sampling (k={p['negative']})" if p["negative"] else "",
+            "hierarchical softmax" if p["hs"] else "",
+        )
+        if x
+    )
+    print(f"model:       {arch}, {objective}")
+    print("parameters:  " + " ".join(f"{k}={v}" for k, v in p.items()))
+    print(f"corpus:      {report['corpus'] or 'not recorded'}")
+    print(f"trained:     {report['epochs_trained']} epoch(s) in {report['train_seconds']:.1f} s")
+    for i, (loss, frozen) in enumerate(
+        zip(report["loss_per_epoch"], report["frozen_loss_per_epoch"], strict=True)
+    ):
+        print(f"  epoch {i + 1}: loss {_fmt(loss)} (frozen-weights loss {_fmt(frozen)})")
+    if report["interrupted"]:
+        r = report["interrupted"]
+        print(
+            f"stopped:     in epoch {r['epoch']} of {r['epochs']} "
+            f"(resume with: w2v train --resume {path} -o MODEL)"
+        )
+    return 0
+
+
+def _finite(x):
+    return None if x is None or not math.isfinite(x) else x
+
+
+def _fmt(x):
+    return "n/a" if x is None else f"{x:.4f}"
+
+
+def convert(args):
+    from ..storage import format_for_output
+
+    source = check_input(args.input)
+    out = check_output(args.output)
+    if out.exists() and source.resolve() == out.resolve():
+        raise UserError("the output is the input file; give another name")
+    kv = load_vectors(source)
+    fmt = format_for_output(out, args.to)
+    kv.save(out, fmt=fmt)
+    if not args.quiet:
+        print(f"wrote {out} ({fmt}, {len(kv):,} words x {kv.vector_size} dimensions)")
+    return 0
+
+
+def plot(args):
+    from ..plot import plot_loss, plot_words
+
+    out = check_output(args.output, "picture")
+    if args.loss:
+        from ..io import load_native, sniff_format
+        from ..model import Word2Vec
+
+        path = check_input(args.model)
+        if sniff_format(path) != "native" or load_native(path, verify=False)[0] != "model":
+            raise UserError(f"{path} holds word vectors only, no training history: give a model file")
+        model = Word2Vec.load(path)
+        if not model.loss_history_:
+            raise UserError(f"{path} has no completed epoch to draw")
+        plot_loss(model.loss_history_, model.eval_loss_history_, out)
+    else:
+        kv = load_vectors(args.model)
+        _positive("top", args.top)
+        words = args.words or kv.index_to_key[: args.top or 40]
+        missing = [w for w in words if w not in kv]
+        if missing:
+            raise KeyError(kv.unknown_word_message(missing[0]))
+        if len(words) < 2:
+            raise UserError("a 2-D picture needs at least two words")
+        plot_words(kv, words, out, title=f"{Path(args.model).name}: {len(words)} words, PCA")
+    if not args.quiet:
+        print(f"wrote {out}")
+    return 0
