@@ -167,8 +167,8 @@ def train(
                         stats.words += result[2]
                         stats.kept += result[3]
                         stats.blocks += 1
-                        if not frozen:
-                            position[0] = start + hi - lo
+                        if not frozen:  # blocks finish out of order: report the furthest
+                            position[0] = max(position[0], start + hi - lo)
             except BaseException as exc:  # surfaced in the calling thread
                 errors.append(exc)
                 stop.set()
