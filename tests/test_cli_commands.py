@@ -244,3 +244,15 @@ def test_resume_refuses_changed_parameters_and_finished_models(tmp_path, model):
     assert code == 130, err
     result = w2v("train", "--resume", tmp_path / "r.w2v.ckpt", "-o", tmp_path / "r.w2v", "--window", 9)
     assert_one_line_error(result, "--window cannot change when resuming")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_files(corpus, model, tmp_path, precious):
+    locked_corpus, locked_model = tmp_path / "locked.txt", tmp_path / "locked.w2v"
+    locked_corpus.write_bytes(corpus.read_bytes())
+    locked_model.write_bytes(model.read_bytes())
+    for path in (locked_corpus, locked_model):
+        path.chmod(0)
+    assert_one_line_error(w2v("train", locked_corpus, "-o", precious), "locked.txt", "permission denied")
+    assert_one_line_error(w2v("similar", locked_model, "cat"), "locked.w2v", "permission denied")
+    assert unchanged(precious)
