@@ -203,3 +203,19 @@ def test_invalid_utf8_is_counted_and_reported(tmp_path, caplog):
     assert any(
         "6 byte(s) of invalid UTF-8" in r.getMessage() and "bad.txt" in r.getMessage() for r in caplog.records
     )
+
+
+def test_block_streams_of_different_seeds_are_unrelated():
+    """The kernel's stream steps its state by GOLDEN: two block seeds that differ by a small
+    multiple of GOLDEN would give the same numbers shifted by a few draws."""
+    from w2v.engine.driver import GOLDEN, MASK64, block_seed
+
+    inverse = pow(GOLDEN, -1, 1 << 64)
+    seeds = {(s, e, b): block_seed(s, e, b) for s in range(6) for e in (-1, 0, 1, 2) for b in range(40)}
+    assert len(set(seeds.values())) == len(seeds)
+    values = sorted(seeds.values())
+    for x in values[:60]:
+        for y in values:
+            if x != y:
+                steps = (y - x) * inverse & MASK64
+                assert min(steps, (1 << 64) - steps) > 10**9  # not within a billion draws of each other

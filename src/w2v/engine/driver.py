@@ -39,10 +39,24 @@ MASK64 = (1 << 64) - 1
 EVAL_EPOCH = -1  # the "epoch" whose seeds the frozen evaluation uses, every time
 
 
+def _mix(z):
+    """splitmix64's output function: a bijection of 64-bit integers that scatters nearby inputs."""
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & MASK64
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EB & MASK64
+    return z ^ (z >> 31)
+
+
 def block_seed(seed, epoch, block):
-    """The seed of one block's random stream (the kernel mixes it further)."""
-    seed, epoch, block = int(seed), int(epoch), int(block)
-    return (seed * GOLDEN + (epoch + 2) * 0xBF58476D1CE4E5B9 + (block + 1) * 0x94D049BB133111EB) & MASK64
+    """The seed of one block's random stream, hashed from (seed, epoch, block).
+
+    The kernel's splitmix64 stream steps its state by GOLDEN, so seeds must
+    not be related by multiples of GOLDEN (a plain ``seed * GOLDEN + ...``
+    made seed s + 1's stream seed s's shifted by one draw): each part goes
+    through the mixing function instead.
+    """
+    h = _mix((int(seed) * GOLDEN + 0x2545F4914F6CDD1D) & MASK64)
+    h = _mix((h ^ ((int(epoch) + 2) & MASK64)) * GOLDEN & MASK64)
+    return _mix((h ^ ((int(block) + 1) & MASK64)) * GOLDEN & MASK64)
 
 
 def cut_blocks(offsets, block_words):
