@@ -50,7 +50,14 @@ def test_download_verifies_caches_and_reads(server, tmp_path):
     base, files, hits = server
     body = small_zip()
     files["/t8.zip"] = body
-    remote = Remote("t8", base + "/t8.zip", "t8.zip", size=len(body), sha256=hashlib.sha256(body).hexdigest())
+    remote = Remote(
+        "t8",
+        base + "/t8.zip",
+        "t8.zip",
+        size=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+        zip_member=("text8", 7999),  # 200 copies of a 39-character sentence, 199 spaces
+    )
     path = fetch(remote, folder=tmp_path, progress=False)
     assert path.read_bytes() == body
     assert (tmp_path / "t8.zip.sha256").read_text().strip() == hashlib.sha256(body).hexdigest()
@@ -70,6 +77,9 @@ def test_a_download_that_fails_verification_is_not_kept(server, tmp_path):
     bad_size = Remote("t8", base + "/t8.zip", "t8.zip", size=123)
     with pytest.raises(DownloadError, match="expected 123"):
         fetch(bad_size, folder=tmp_path, progress=False)
+    wrong_member = Remote("t8", base + "/t8.zip", "t8.zip", zip_member=("text8", 5))
+    with pytest.raises(DownloadError, match="not a zip holding 'text8' of 5 bytes"):
+        fetch(wrong_member, folder=tmp_path, progress=False)
     assert list(tmp_path.iterdir()) == []  # no partial or unverified file left behind
 
 

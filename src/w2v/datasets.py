@@ -5,9 +5,9 @@ gives a corpus object ready for ``Word2Vec.fit``.
 
 Downloads go to ``$W2V_CACHE_DIR``, else ``$XDG_CACHE_HOME/w2v``, else
 ``~/.cache/w2v``. A download streams into a temporary file in that folder
-and is renamed into place only once complete and verified (its size, and
-its sha256 when the registry knows it), so an interrupted or corrupted
-download is never used. The sha256 of every file fetched is written next to
+and is renamed into place only once complete and verified (its size, its
+sha256 when the registry knows it, and for a zip the member it must hold),
+so an interrupted or corrupted download is never used. The sha256 of every file fetched is written next to
 it (``NAME.sha256``) and checked on each later use, so a cache file damaged
 afterwards is noticed too.
 """
@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class Remote:
     size: int | None = None  # bytes, checked when known
     sha256: str | None = None  # checked when known
     about: str = ""
+    zip_member: tuple | None = None  # (name, uncompressed bytes) the zip must hold, checked when given
 
 
 REMOTE = {
@@ -56,6 +58,7 @@ REMOTE = {
         "text8.zip",
         size=31_344_016,
         about="17M words of English Wikipedia (about 31 MB to download)",
+        zip_member=("text8", 100_000_000),
     ),
 }
 
@@ -126,7 +129,8 @@ def fetch(remote, *, folder=None, progress=True, timeout=30):
                     _show(remote.name, done, total)
             if progress:
                 _show(remote.name, done, total, end=True)
-            _verify(remote, done, digest.hexdigest())
+            out.flush()
+            _verify(remote, done, digest.hexdigest(), out.name)
     except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
         reason = getattr(e, "reason", None) or e
         raise DownloadError(
@@ -138,7 +142,7 @@ def fetch(remote, *, folder=None, progress=True, timeout=30):
     return path
 
 
-def _verify(remote, size, sha256):
+def _verify(remote, size, sha256, written):
     if remote.size is not None and size != remote.size:
         raise DownloadError(
             f"the download of {remote.name} from {remote.url} has {size} bytes, expected {remote.size}; "
@@ -149,6 +153,18 @@ def _verify(remote, size, sha256):
             f"the download of {remote.name} from {remote.url} failed verification (sha256 {sha256[:12]}..., "
             f"expected {remote.sha256[:12]}...); it was not kept"
         )
+    if remote.zip_member is not None:
+        name, length = remote.zip_member
+        try:
+            with zipfile.ZipFile(written) as z:
+                found = z.getinfo(name).file_size
+        except (zipfile.BadZipFile, KeyError, OSError):
+            found = None
+        if found != length:
+            raise DownloadError(
+                f"the download of {remote.name} from {remote.url} is not a zip holding {name!r} of "
+                f"{length} bytes; it was not kept"
+            )
 
 
 def _show(name, done, total, end=False):
