@@ -63,13 +63,21 @@ def _lines_file(text, workdir, words_per_line=10_000):
     return out
 
 
-def _write_word2vec_binary(path, words, vectors):
-    import numpy as np
-
-    with open(path, "wb") as f:
-        f.write(f"{len(words)} {vectors.shape[1]}\n".encode())
-        for w, v in zip(words, vectors, strict=True):
-            f.write(w.encode() + b" " + np.asarray(v, dtype="<f4").tobytes() + b"\n")
+def _params(cfg):
+    """The settings every system gets, under the names w2v and gensim share."""
+    return dict(
+        vector_size=cfg["size"],
+        window=cfg["window"],
+        negative=cfg["negative"],
+        hs=0,
+        sample=cfg["sample"],
+        min_count=cfg["min_count"],
+        epochs=cfg["epochs"],
+        workers=cfg["workers"],
+        sg=cfg["sg"],
+        alpha=cfg["alpha"],
+        seed=cfg["seed"],
+    )
 
 
 # -- one system, run in a child process -----------------------------------------------------------
@@ -79,46 +87,20 @@ def run_w2v(cfg):
     from w2v.corpus import TextCorpus
     from w2v.model import Word2Vec
 
-    model = Word2Vec(
-        vector_size=cfg["size"],
-        window=cfg["window"],
-        negative=cfg["negative"],
-        hs=0,
-        sample=cfg["sample"],
-        min_count=cfg["min_count"],
-        epochs=cfg["epochs"],
-        workers=cfg["workers"],
-        sg=cfg["sg"],
-        alpha=cfg["alpha"],
-        seed=cfg["seed"],
-        progress=None,
-    )
+    model = Word2Vec(**_params(cfg), progress=None)
     t0 = time.perf_counter()
     model.build_vocab(TextCorpus(cfg["corpus"]))
     t1 = time.perf_counter()
     model.train()
     t2 = time.perf_counter()
-    _write_word2vec_binary(cfg["out"], model.wv.index_to_key, model.wv.vectors)
+    model.wv.save_word2vec_format(cfg["out"], binary=True)
     return {"vocab_s": t1 - t0, "train_s": t2 - t1, "loss": model.loss_history_}
 
 
 def _gensim_model(cfg, **corpus):
     from gensim.models import Word2Vec
 
-    return Word2Vec(
-        vector_size=cfg["size"],
-        window=cfg["window"],
-        negative=cfg["negative"],
-        hs=0,
-        sample=cfg["sample"],
-        min_count=cfg["min_count"],
-        epochs=cfg["epochs"],
-        workers=cfg["workers"],
-        sg=cfg["sg"],
-        alpha=cfg["alpha"],
-        seed=cfg["seed"],
-        **corpus,
-    )
+    return Word2Vec(**_params(cfg), **corpus)
 
 
 def run_gensim(cfg):

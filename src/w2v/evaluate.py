@@ -84,14 +84,13 @@ def _answer_rows(kv, rows, method, restrict_vocab, topn=5):
         query = kv._query_vector([ib, ic, ia], [1.0, 1.0, -1.0])
         scores = kv._scores(query, restrict_vocab)
     else:
-        pos = [(1 + kv._scores(kv._unit_row(i), restrict_vocab)) / 2 for i in (ib, ic)]
-        neg = (1 + kv._scores(kv._unit_row(ia), restrict_vocab)) / 2
-        scores = pos[0] * pos[1] / (neg + 0.000001)
+        scores = kv._cosmul_scores([kv._unit_row(ib), kv._unit_row(ic)], [kv._unit_row(ia)], restrict_vocab)
     best = _top(scores, topn + len(exclude))
     return [int(i) for i in best if i not in exclude][:topn]
 
 
-def _accuracy(section):
+def accuracy(section):
+    """correct / (correct + incorrect) of a section dict; 0.0 for an empty one (gensim's rule)."""
     correct, incorrect = len(section["correct"]), len(section["incorrect"])
     return correct / (correct + incorrect) if correct + incorrect else 0.0
 
@@ -100,7 +99,7 @@ def _log_section(section):
     correct, incorrect = len(section["correct"]), len(section["incorrect"])
     if correct + incorrect:
         (logger.info if section["section"] == "Total accuracy" else logger.debug)(
-            "%s: %.1f%% (%d/%d)", section["section"], 100 * _accuracy(section), correct, correct + incorrect
+            "%s: %.1f%% (%d/%d)", section["section"], 100 * accuracy(section), correct, correct + incorrect
         )
 
 
@@ -164,7 +163,7 @@ def evaluate_word_analogies(
     if asked:
         logger.info("skipped %d of %d questions (a word outside the vocabulary)", total["skipped"], asked)
     sections.append(total)
-    return _accuracy(total), sections
+    return accuracy(total), sections
 
 
 def _average_ranks(x):

@@ -68,11 +68,15 @@ CONSTRAINTS = {
 }
 
 
+def check_param(name, value):
+    check, allowed = CONSTRAINTS[name]
+    if not check(value):
+        raise ValueError(f"{name}={value!r} is invalid: must be {allowed}")
+
+
 def check_params(params):
     for name, value in params.items():
-        check, allowed = CONSTRAINTS[name]
-        if not check(value):
-            raise ValueError(f"{name}={value!r} is invalid: must be {allowed}")
+        check_param(name, value)
     if not params["hs"] and params["negative"] == 0:
         raise ValueError("hs=0 and negative=0 leave nothing to train: set hs=1 or negative >= 1")
     if params["min_alpha"] > params["alpha"]:
@@ -251,9 +255,7 @@ class Word2Vec:
             self._encoded = (corpus, encoded)  # kept while a run is stopped, to resume without re-reading
         if self._run is None:
             epochs = self.epochs if epochs is None else epochs
-            check, allowed = CONSTRAINTS["epochs"]
-            if not check(epochs):
-                raise ValueError(f"epochs={epochs!r} is invalid: must be {allowed}")
+            check_param("epochs", epochs)
             self._run = {"epochs": epochs, "epoch_offset": self.epochs_trained_, "epoch": 0, "block": 0}
             self._run.update(n_tokens=int(encoded.n_tokens), n_sentences=len(encoded.offsets) - 1)
             self._run["partial"] = None

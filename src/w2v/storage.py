@@ -145,7 +145,7 @@ def save_model(model, path):
 
 def load_model(cls, path, *, mmap=True):
     """A Word2Vec of class ``cls`` from a native model file; training can continue."""
-    from .model import CONSTRAINTS, check_params
+    from .model import CONSTRAINTS
     from .vocab import Vocabulary
 
     kind, meta, arrays = load_native(path, mmap=mmap, writable=True)
@@ -156,7 +156,6 @@ def load_model(cls, path, *, mmap=True):
         unknown = set(params) - set(CONSTRAINTS)
         if unknown:
             raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-        check_params({**cls().get_params(), **params})
         model = cls(**params)
         w_in = arrays["w_in"]
         keys = _keys(path, arrays, w_in)

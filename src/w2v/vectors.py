@@ -133,11 +133,13 @@ class KeyedVectors:
     def reset_norms(self):
         """Forget the cached norms; call after changing ``vectors`` in place (training does)."""
         self._norms = None
+        self._safe = None
         self._unit = None
 
     def fill_norms(self, force=False):
         if self._norms is None or force:
             self._norms = np.linalg.norm(self.vectors, axis=1)  # (N,) float32
+            self._safe = np.where(self._norms > 0, self._norms, np.float32(1))  # zero rows stay zero
             self._unit = None
 
     @property
@@ -148,8 +150,8 @@ class KeyedVectors:
 
     @property
     def _safe_norms(self):
-        norms = self.norms
-        return np.where(norms > 0, norms, np.float32(1)) if not norms.all() else norms
+        self.fill_norms()
+        return self._safe
 
     def get_normed_vectors(self):
         """The rows scaled to unit length, (N, d) float32, cached (zero rows stay zero)."""
@@ -251,10 +253,14 @@ class KeyedVectors:
                 return np.asarray(item, dtype=np.float32)
             return self.get_vector(item, norm=True)
 
-        pos = [(1 + self._scores(unit(t), restrict_vocab)) / 2 for t in positive]
-        neg = [(1 + self._scores(unit(t), restrict_vocab)) / 2 for t in negative]
-        scores = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001)
+        scores = self._cosmul_scores([unit(t) for t in positive], [unit(t) for t in negative], restrict_vocab)
         return self._rank(scores, topn, exclude)
+
+    def _cosmul_scores(self, positive, negative, restrict_vocab=None):
+        """3CosMul score of every row (of the first ``restrict_vocab``), given unit query vectors."""
+        pos = [(1 + self._scores(u, restrict_vocab)) / 2 for u in positive]
+        neg = [(1 + self._scores(u, restrict_vocab)) / 2 for u in negative]
+        return np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001)
 
     def similarity(self, w1, w2):
         """Cosine similarity of two words."""

@@ -134,7 +134,7 @@ def _is_analogy_file(path):
 
 
 def evaluate(args):
-    from ..evaluate import DATASETS, dataset_path
+    from ..evaluate import DATASETS, accuracy, dataset_path
 
     _positive("restrict-vocab", args.restrict_vocab)
     kv = load_vectors(args.model)
@@ -160,9 +160,7 @@ def evaluate(args):
                     "sections": [
                         {
                             "section": s["section"],
-                            "accuracy": (len(s["correct"]) / (len(s["correct"]) + len(s["incorrect"])))
-                            if s["correct"] or s["incorrect"]
-                            else None,
+                            "accuracy": accuracy(s) if s["correct"] or s["incorrect"] else None,
                             "correct": len(s["correct"]),
                             "questions": len(s["correct"]) + len(s["incorrect"]),
                             "skipped": s["skipped"],
@@ -218,13 +216,7 @@ def info(args):
     path = check_input(args.model)
     fmt = sniff_format(path)
     report = {"file": str(path), "format": fmt, "bytes": path.stat().st_size}
-    model = None
-    if fmt == "native":
-        from ..io import load_native
-
-        kind = load_native(path, verify=False)[0]
-        if kind == "model":
-            model = Word2Vec.load(path)
+    model = Word2Vec.load(path) if _holds_model(path) else None
     kv = model.wv if model is not None else load_vectors(path)
     report.update(kind="model" if model is not None else "vectors", words=len(kv), dimensions=kv.vector_size)
     if model is not None:
@@ -276,6 +268,13 @@ def info(args):
     return 0
 
 
+def _holds_model(path):
+    """True for a native file of kind "model" (not just vectors)."""
+    from ..io import load_native, sniff_format
+
+    return sniff_format(path) == "native" and load_native(path, verify=False)[0] == "model"
+
+
 def _finite(x):
     return None if x is None or not math.isfinite(x) else x
 
@@ -304,11 +303,10 @@ def plot(args):
 
     out = check_output(args.output, "picture")
     if args.loss:
-        from ..io import load_native, sniff_format
         from ..model import Word2Vec
 
         path = check_input(args.model)
-        if sniff_format(path) != "native" or load_native(path, verify=False)[0] != "model":
+        if not _holds_model(path):
             raise UserError(f"{path} holds word vectors only, no training history: give a model file")
         model = Word2Vec.load(path)
         if not model.loss_history_:
