@@ -3,7 +3,8 @@
     python benchmarks/compare.py ../shared/data/text8e.zip --arch sg cbow --runs 1
 
 Systems (each optional; a missing peer is skipped with a note):
-  w2v            this project
+  w2v            this project (its default: each epoch's blocks in a fresh random order)
+  w2v-ordered    this project with shuffle=False: corpus order, as the peers train
   gensim         gensim Word2Vec, iterable mode (a text8-style reader: 10,000-word sentences)
   gensim-file    gensim Word2Vec, corpus_file mode (the corpus rewritten as 10,000-word lines)
   word2vec-c     word2vec.c, as built by the PyPI package `word2vec`
@@ -83,11 +84,11 @@ def _params(cfg):
 # -- one system, run in a child process -----------------------------------------------------------
 
 
-def run_w2v(cfg):
+def run_w2v(cfg, shuffle=True):
     from w2v.corpus import TextCorpus
     from w2v.model import Word2Vec
 
-    model = Word2Vec(**_params(cfg), progress=None)
+    model = Word2Vec(**_params(cfg), shuffle=shuffle, progress=None)
     t0 = time.perf_counter()
     model.build_vocab(TextCorpus(cfg["corpus"]))
     t1 = time.perf_counter()
@@ -173,9 +174,20 @@ def run_word2vec_c(cfg):
     }
 
 
-RUNNERS = {"w2v": run_w2v, "gensim": run_gensim, "gensim-file": run_gensim_file, "word2vec-c": run_word2vec_c}
+def run_w2v_ordered(cfg):
+    return run_w2v(cfg, shuffle=False)
+
+
+RUNNERS = {
+    "w2v": run_w2v,
+    "w2v-ordered": run_w2v_ordered,
+    "gensim": run_gensim,
+    "gensim-file": run_gensim_file,
+    "word2vec-c": run_word2vec_c,
+}
 LABELS = {
     "w2v": "w2v",
+    "w2v-ordered": "w2v, shuffle=False",
     "gensim": "gensim, iterable",
     "gensim-file": "gensim, corpus_file",
     "word2vec-c": "word2vec.c",
@@ -206,7 +218,13 @@ def child_main(cfg_json):
 
 
 def available(system):
-    module = {"w2v": "w2v", "gensim": "gensim", "gensim-file": "gensim", "word2vec-c": "word2vec"}[system]
+    module = {
+        "w2v": "w2v",
+        "w2v-ordered": "w2v",
+        "gensim": "gensim",
+        "gensim-file": "gensim",
+        "word2vec-c": "word2vec",
+    }[system]
     try:
         __import__(module)
         return True

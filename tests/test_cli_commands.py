@@ -151,6 +151,9 @@ def test_bad_parameters_and_outputs(corpus, tmp_path, precious):
     assert_one_line_error(result, "--window 0 is invalid", ">= 1")
     assert_one_line_error(w2v("train", corpus, "-o", precious, "--window", "abc"), "invalid int value: 'abc'")
     assert_one_line_error(w2v("train", corpus, "-o", precious, "--alpha", "-1"), "--alpha -1.0 is invalid")
+    assert_one_line_error(
+        w2v("train", corpus, "-o", precious, "--shuffle", "2"), "--shuffle 2 is invalid", "1 or 0"
+    )
     assert_one_line_error(w2v("train", corpus, "-o", precious, "--bogus"), "unrecognized arguments: --bogus")
     assert unchanged(precious)
     assert_one_line_error(w2v("train", corpus, "-o", tmp_path / "no" / "m.w2v"), "folder", "does not exist")

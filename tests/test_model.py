@@ -161,6 +161,8 @@ BAD_PARAMS = [
     ("seed", -1, "seed=-1"),
     ("vector_size", 3.0, "vector_size=3.0"),
     ("max_final_vocab", 1, "max_final_vocab=1"),
+    ("shuffle", 2, "shuffle=2"),
+    ("shuffle", 0.5, "shuffle=0.5"),
 ]
 
 

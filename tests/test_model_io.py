@@ -64,7 +64,9 @@ def test_training_continues_after_load_without_touching_the_file(corpus, tmp_pat
     assert np.array_equal(Word2Vec.load(path).wv.vectors, loaded.wv.vectors)
 
 
-@pytest.mark.parametrize("combo", [dict(sg=1, negative=4), dict(sg=0, hs=1, negative=2)])
+@pytest.mark.parametrize(
+    "combo", [dict(sg=1, negative=4), dict(sg=0, hs=1, negative=2), dict(sg=0, negative=3, shuffle=False)]
+)
 @pytest.mark.parametrize("through_file", [False, True])
 def test_stopped_and_resumed_run_equals_uninterrupted(corpus, tmp_path, monkeypatch, combo, through_file):
     whole = Word2Vec(**SMALL, **combo).fit(corpus)
@@ -80,6 +82,18 @@ def test_stopped_and_resumed_run_equals_uninterrupted(corpus, tmp_path, monkeypa
     assert not model.interrupted and model.epochs_trained_ == 3
     assert np.array_equal(model.wv.vectors, whole.wv.vectors)
     assert model.loss_history_ == whole.loss_history_
+
+
+def test_a_file_from_before_the_shuffle_parameter_keeps_corpus_order(corpus, tmp_path):
+    from w2v.io.native import load_native, save_native
+
+    path = tmp_path / "m.w2v"
+    Word2Vec(**SMALL).build_vocab(corpus).save(path)
+    kind, meta, arrays = load_native(path, mmap=False)
+    del meta["params"]["shuffle"]
+    save_native(tmp_path / "old.w2v", kind=kind, meta=meta, arrays=arrays)
+    assert Word2Vec.load(path).shuffle is True
+    assert Word2Vec.load(tmp_path / "old.w2v").shuffle is False
 
 
 def test_resume_refuses_a_different_corpus(corpus, monkeypatch):

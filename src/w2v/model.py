@@ -65,6 +65,7 @@ CONSTRAINTS = {
     "seed": _int(0, 2**63 - 1),
     "cbow_mean": (lambda v: v in (0, 1) and not isinstance(v, float), "0 (sum) or 1 (mean)"),
     "max_sentence_length": _int(1),
+    "shuffle": (lambda v: v in (0, 1) and not isinstance(v, float), "True or False (1 or 0)"),
 }
 
 
@@ -95,6 +96,12 @@ class Word2Vec:
     CBOW follows word2vec.c and gensim: the input is the mean of the context
     vectors (``cbow_mean=1``, or their sum with 0), and every context vector
     receives the whole input error, undivided (see docs/engine.md).
+
+    ``shuffle=True`` (the default) visits the corpus's blocks of about 10,000
+    words in a new random order each epoch, drawn from ``seed``; ``False``
+    keeps corpus order, as word2vec.c and gensim do. On corpora ordered by
+    topic (Wikipedia dumps, text8) the shuffled order gives better vectors
+    (docs/engine.md).
     """
 
     def __init__(
@@ -115,6 +122,7 @@ class Word2Vec:
         seed=1,
         cbow_mean=1,
         max_sentence_length=MAX_SENTENCE_LENGTH,
+        shuffle=True,
         progress="auto",
     ):
         if workers is None:
@@ -135,6 +143,7 @@ class Word2Vec:
         self.seed = seed
         self.cbow_mean = cbow_mean
         self.max_sentence_length = max_sentence_length
+        self.shuffle = shuffle
         self.progress = progress
         check_params(self.get_params())
         self.wv = None
@@ -280,6 +289,7 @@ class Word2Vec:
                 min_alpha=self.min_alpha,
                 workers=self.workers,
                 seed=self.seed,
+                shuffle=bool(self.shuffle),
                 start_epoch=run["epoch"],
                 start_block=run["block"],
                 partial=partial,

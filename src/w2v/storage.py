@@ -153,6 +153,7 @@ def load_model(cls, path, *, mmap=True):
         raise FormatError(path, f"this is a native file of kind {kind!r}, not a model (load it as vectors)")
     try:
         params, state = dict(meta["params"]), dict(meta["state"])
+        params.setdefault("shuffle", False)  # files from before the parameter: trained in corpus order
         unknown = set(params) - set(CONSTRAINTS)
         if unknown:
             raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")

@@ -53,6 +53,13 @@ PARAMS = [
         int,
         "longer sentences are cut into pieces (default 10000)",
     ),
+    (
+        "--shuffle",
+        "shuffle",
+        int,
+        "1: visit the corpus's blocks of about 10,000 words in a new random order each epoch, "
+        "0: in corpus order, as word2vec.c and gensim do (default 1)",
+    ),
 ]
 
 

@@ -2,18 +2,30 @@
 through the kernel on ``workers`` threads sharing the weights (Hogwild).
 
 Schedule. The corpus is cut into blocks of whole sentences of about
-``block_words`` tokens. Block b of epoch e covers global token positions
-[e N + start_b, e N + stop_b) of the E N tokens of training; its learning
-rate falls linearly from alpha - (alpha - min_alpha) start/EN to
-alpha - (alpha - min_alpha) stop/EN, so the whole run decays linearly from
-``alpha`` to ``min_alpha`` whatever thread runs what. Epochs run one after
-another (all threads finish epoch e before any starts e + 1).
+``block_words`` tokens. Each epoch visits every block once, in a fresh
+random order (``shuffle=True``, drawn from (seed, epoch) alone) or in corpus
+order (``shuffle=False``, as word2vec.c and gensim do). The learning rate
+follows the tokens processed: a block that starts t tokens into epoch e
+(in that epoch's order) and holds n tokens runs from alpha - (alpha -
+min_alpha) (e N + t)/EN to alpha - (alpha - min_alpha) (e N + t + n)/EN, so
+the whole run decays linearly from ``alpha`` to ``min_alpha`` whatever
+thread runs what. Epochs run one after another (all threads finish epoch e
+before any starts e + 1).
+
+Why shuffle. Real corpora are ordered by topic (text8 is Wikipedia in
+alphabetical order of articles): in corpus order the weights drift toward
+each stretch of text in turn, and the last stretches of the last epoch,
+trained at the lowest learning rates, weigh most. Visiting the blocks in a
+new order each epoch (random reshuffling, standard for SGD) removes that
+drift; on text8e it raises CBOW's analogy score by about a point (see
+benchmarks/README.md). Windows never span two sentences, so moving whole
+blocks changes no training example.
 
 Randomness. Each block's random stream is seeded from (seed, epoch, block)
-alone. With one worker the blocks run in order and a run is bit-for-bit
-reproducible. With several workers the threads update shared weights
-without locks (Hogwild, as word2vec.c and gensim do): the races make runs
-differ slightly, by design.
+alone, and so is each epoch's order. With one worker the blocks run in
+order and a run is bit-for-bit reproducible. With several workers the
+threads update shared weights without locks (Hogwild, as word2vec.c and
+gensim do): the races make runs differ slightly, by design.
 
 Loss. Each block returns the float64 sum of its objective over the
 predictions it trained on; the driver adds those up per epoch in float64
@@ -57,6 +69,19 @@ def block_seed(seed, epoch, block):
     h = _mix((int(seed) * GOLDEN + 0x2545F4914F6CDD1D) & MASK64)
     h = _mix((h ^ ((int(epoch) + 2) & MASK64)) * GOLDEN & MASK64)
     return _mix((h ^ ((int(block) + 1) & MASK64)) * GOLDEN & MASK64)
+
+
+def block_order(seed, epoch, n_blocks):
+    """Epoch ``epoch``'s order of the blocks 0 .. n_blocks - 1: a permutation
+    drawn from (seed, epoch) alone (blocks sorted by a 64-bit hash of
+    (seed, epoch, block), computed with splitmix64's mixing function)."""
+    with np.errstate(over="ignore"):
+        h = np.uint64(_mix((block_seed(seed, epoch, -2) ^ 0x5851F42D4C957F2D) & MASK64))
+        z = (np.arange(n_blocks, dtype=np.uint64) + h) * np.uint64(GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return np.argsort(z, kind="stable")
 
 
 def cut_blocks(offsets, block_words):
@@ -108,6 +133,7 @@ def train(
     workers,
     seed,
     block_words=10_000,
+    shuffle=False,
     start_epoch=0,
     start_block=0,
     partial=None,
@@ -117,7 +143,8 @@ def train(
     evaluate=True,
 ):
     """Run epochs ``start_epoch .. epochs - 1`` of a run of ``epochs`` over ``corpus``
-    (a w2v.vocab.EncodedCorpus), the first of them from block ``start_block`` on.
+    (a w2v.vocab.EncodedCorpus), the first of them from its ``start_block``-th
+    block on (counted in that epoch's order: see ``shuffle`` and ``block_order``).
 
     The learning rate falls from ``alpha`` to ``min_alpha`` over the whole run
     (all ``epochs``), so a run resumed at (start_epoch, start_block) continues
@@ -147,7 +174,8 @@ def train(
         return alpha - (alpha - min_alpha) * min(position / total, 1.0) if total else alpha
 
     def run(jobs, stats, position):
-        """Run (epoch, block, frozen) jobs on the workers; returns False if stopped."""
+        """Run (epoch, block, frozen, start) jobs on the workers, ``start`` being the
+        token position in the run (for the learning rate); returns False if stopped."""
         if not jobs:
             return True
         counter = itertools.count()
@@ -162,10 +190,9 @@ def train(
                     i = next(counter)
                     if i >= len(jobs):
                         return
-                    epoch, block, frozen = jobs[i]
+                    epoch, block, frozen, start = jobs[i]
                     s0, s1 = cuts[block], cuts[block + 1]
                     lo, hi = int(offsets[s0]), int(offsets[s1])
-                    start = epoch * n_tokens + lo
                     lr0, lr1 = (0.0, 0.0) if frozen else (lr_at(start), lr_at(start + hi - lo))
                     result = kernel.train_block(
                         corpus.read(lo, hi, ids),
@@ -208,14 +235,25 @@ def train(
 
     if not 0 <= start_block <= n_blocks:
         raise ValueError(f"start_block={start_block} is outside the corpus's {n_blocks} blocks")
+
+    def order_of(epoch):
+        """The blocks of ``epoch`` in the order they run, and where each starts in the run."""
+        order = block_order(seed, epoch_offset + epoch, n_blocks) if shuffle else np.arange(n_blocks)
+        starts = epoch * n_tokens + np.concatenate([[0], np.cumsum(block_sizes[order])[:-1]])
+        return order.tolist(), starts.tolist()
+
     done = []
     first = start_block
-    position = [start_epoch * n_tokens + (int(offsets[cuts[first]]) if n_blocks else 0)]
+    order, starts = order_of(start_epoch)
+    position = [starts[first] if first < n_blocks else (start_epoch + 1) * n_tokens]
     for epoch in range(start_epoch, epochs):
         stats = partial if (epoch == start_epoch and partial is not None) else EpochStats()
         before = stats.blocks
         stats.blocks = 0
-        finished = run([(epoch, b, False) for b in range(first, n_blocks)], stats, position)
+        if epoch != start_epoch:
+            order, starts = order_of(epoch)
+        jobs = [(epoch, order[k], False, starts[k]) for k in range(first, n_blocks)]
+        finished = run(jobs, stats, position)
         reached = first + stats.blocks
         stats.blocks += before
         if not finished:
@@ -223,7 +261,7 @@ def train(
         first = 0
         if len(sample):
             frozen = EpochStats()
-            if not run([(epoch, b, True) for b in sample], frozen, position):
+            if not run([(epoch, b, True, 0) for b in sample], frozen, position):
                 return RunResult(done, (epoch, n_blocks), stats)
             stats.eval_loss = frozen.mean_loss
         done.append(stats)
