@@ -277,14 +277,19 @@ def main(argv=None):
         flush=True,
     )
     rows, every = [], []
+    systems = []
+    for system in args.systems:
+        if available(system):
+            systems.append(system)
+        else:
+            print(f"  skipping {system}: not installed", flush=True)
     for arch in args.arch:
         sg = int(arch == "sg")
-        for system in args.systems:
-            if not available(system):
-                print(f"  skipping {system}: not installed", flush=True)
-                continue
-            runs = []
-            for run in range(args.runs):
+        runs = {system: [] for system in systems}
+        # Run r of every system, then run r + 1 of every system: the machine's drift over
+        # the job falls on all systems alike instead of on whichever ran last.
+        for run in range(args.runs):
+            for system in systems:
                 out = workdir / f"{system}-{arch}-{run}.bin"
                 cfg = dict(
                     system=system,
@@ -314,7 +319,7 @@ def main(argv=None):
                 result["analogy"], result["ws353"], result["simlex"] = evaluate(out)
                 result["words_s"] = args.epochs * n_tokens / result["train_s"]
                 result.update(system=system, arch=arch, run=run + 1)
-                runs.append(result)
+                runs[system].append(result)
                 every.append(result)
                 out.unlink(missing_ok=True)
                 print(
@@ -324,12 +329,13 @@ def main(argv=None):
                     f"RSS {result['rss_mb']:.0f} MB",
                     flush=True,
                 )
-            if runs:
+        for system in systems:
+            if runs[system]:
                 med = {
-                    k: statistics.median(r[k] for r in runs)
+                    k: statistics.median(r[k] for r in runs[system])
                     for k in ("train_s", "words_s", "analogy", "ws353", "simlex", "rss_mb")
                 }
-                rows.append((arch, system, len(runs), med))
+                rows.append((arch, system, len(runs[system]), med))
     print()
     print("| arch | system | runs | train s | words/s | analogy | WS-353 | SimLex-999 | peak RSS |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -43,7 +43,7 @@ def main(argv=None):
         for _ in range(args.repeats):
             model._init_weights()
             start = time.perf_counter()
-            stats = driver.train(
+            result = driver.train(
                 model._kernel,
                 sub,
                 epochs=1,
@@ -57,7 +57,7 @@ def main(argv=None):
         t = statistics.median(times)
         print(
             f"{arch}: {sub.n_tokens:,} tokens, median {t:.2f} s, {sub.n_tokens / t / 1e3:,.0f}k words/s per "
-            f"thread, loss {stats[0].mean_loss:.5f}"
+            f"thread, loss {result.epochs[0].mean_loss:.5f}"
         )
 
 
