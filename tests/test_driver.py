@@ -133,3 +133,11 @@ def test_a_stopped_shuffled_run_resumes_with_the_same_blocks_rates_and_seeds(enc
     part2, rest = run(encoded, shuffle=True, start_epoch=epoch, start_block=block)
     assert rest.stopped_at is None
     assert part1 + part2 == whole
+
+
+def test_the_frozen_evaluation_averages_several_blocks():
+    assert driver.eval_sample(3) == [0, 1, 2]  # a small corpus: all of it
+    assert len(driver.eval_sample(21)) == 8  # at least 8 blocks
+    assert len(driver.eval_sample(1694)) == 17  # about 1 %
+    big = driver.eval_sample(10**6)
+    assert len(big) == 20 and big[0] == 0 and big[-1] == 10**6 - 1  # at most 20, spread over the corpus

@@ -57,8 +57,9 @@ def test_expected_neighbours_emerge_and_loss_falls(name):
     assert abs(frozen[-1] - tally[-1]) < 0.05 * tally[-1], (frozen, tally)
 
 
-def test_loss_falls_on_real_text():
-    model = Word2Vec(vector_size=32, sg=1, epochs=4, workers=1, progress=None).fit(BuiltinCorpus())
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_loss_falls_on_real_text(seed):
+    model = Word2Vec(vector_size=32, sg=1, epochs=4, workers=1, seed=seed, progress=None).fit(BuiltinCorpus())
     assert model.loss_history_[-1] < model.loss_history_[0]
     frozen = model.eval_loss_history_
     assert all(later < earlier for earlier, later in itertools.pairwise(frozen)), frozen

@@ -71,7 +71,10 @@ def test_training_continues_after_load_without_touching_the_file(corpus, tmp_pat
 def test_stopped_and_resumed_run_equals_uninterrupted(corpus, tmp_path, monkeypatch, combo, through_file):
     whole = Word2Vec(**SMALL, **combo).fit(corpus)
     model = Word2Vec(**SMALL, **combo).build_vocab(corpus)
-    model.train(stop=stop_after(5, monkeypatch))  # stops inside the second epoch
+    n_blocks = len(driver.cut_blocks(model._encoded[1].offsets, 10_000)) - 1
+    per_epoch = n_blocks + len(driver.eval_sample(n_blocks))  # training blocks, then the frozen evaluation
+    assert n_blocks >= 3
+    model.train(stop=stop_after(per_epoch + 2, monkeypatch))  # stops inside the second epoch
     assert model.interrupted and model.epochs_trained_ == 1
     monkeypatch.undo()
     if through_file:

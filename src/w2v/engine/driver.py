@@ -93,9 +93,13 @@ def cut_blocks(offsets, block_words):
     return np.unique(np.concatenate([[0], cuts, [n_sentences]]))
 
 
-def eval_sample(n_blocks, fraction=0.01, most=20):
-    """Block indices of the frozen evaluation: evenly spread, about ``fraction`` of the corpus."""
-    count = min(n_blocks, max(1, min(most, int(round(n_blocks * fraction)))))
+def eval_sample(n_blocks, fraction=0.01, least=8, most=20):
+    """Block indices of the frozen evaluation: evenly spread, about ``fraction`` of the corpus,
+    but at least ``least`` blocks (all of a smaller corpus) and at most ``most``.
+
+    With shuffled epochs a block trained just before the evaluation scores better than one
+    trained long before; averaging over several blocks keeps that from swinging the figure."""
+    count = min(n_blocks, max(least, min(most, int(round(n_blocks * fraction)))))
     return [int(b) for b in np.unique(np.linspace(0, n_blocks - 1, count).round().astype(int))]
 
 
