@@ -38,6 +38,10 @@ def _int(lo, hi=None):
     return check, f"an integer >= {lo}" + (f" and <= {hi}" if hi is not None else "")
 
 
+def _zero_or_one(meaning):
+    return (lambda v: v in (0, 1) and not isinstance(v, float)), meaning
+
+
 def _real(lo, hi, lo_open=False):
     def check(v):
         if not isinstance(v, numbers.Real) or isinstance(v, bool) or not np.isfinite(v):
@@ -53,8 +57,8 @@ CONSTRAINTS = {
     "window": _int(1, 1_000),
     "min_count": _int(1),
     "max_final_vocab": (lambda v: v is None or _int(2)[0](v), "None or an integer >= 2"),
-    "sg": (lambda v: v in (0, 1) and not isinstance(v, float), "0 (CBOW) or 1 (skip-gram)"),
-    "hs": (lambda v: v in (0, 1) and not isinstance(v, float), "0 or 1"),
+    "sg": _zero_or_one("0 (CBOW) or 1 (skip-gram)"),
+    "hs": _zero_or_one("0 or 1"),
     "negative": _int(0, 1_000),
     "ns_exponent": _real(-10.0, 10.0),
     "sample": _real(0.0, 1.0),
@@ -63,9 +67,9 @@ CONSTRAINTS = {
     "epochs": _int(1, 100_000),
     "workers": _int(1, 1_024),
     "seed": _int(0, 2**63 - 1),
-    "cbow_mean": (lambda v: v in (0, 1) and not isinstance(v, float), "0 (sum) or 1 (mean)"),
+    "cbow_mean": _zero_or_one("0 (sum) or 1 (mean)"),
     "max_sentence_length": _int(1),
-    "shuffle": (lambda v: v in (0, 1) and not isinstance(v, float), "True or False (1 or 0)"),
+    "shuffle": _zero_or_one("True or False (1 or 0)"),
 }
 
 

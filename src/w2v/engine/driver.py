@@ -72,16 +72,12 @@ def block_seed(seed, epoch, block):
 
 
 def block_order(seed, epoch, n_blocks):
-    """Epoch ``epoch``'s order of the blocks 0 .. n_blocks - 1: a permutation
-    drawn from (seed, epoch) alone (blocks sorted by a 64-bit hash of
-    (seed, epoch, block), computed with splitmix64's mixing function)."""
-    with np.errstate(over="ignore"):
-        h = np.uint64(_mix((block_seed(seed, epoch, -2) ^ 0x5851F42D4C957F2D) & MASK64))
-        z = (np.arange(n_blocks, dtype=np.uint64) + h) * np.uint64(GOLDEN)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-    return np.argsort(z, kind="stable")
+    """Epoch ``epoch``'s order of the blocks 0 .. n_blocks - 1: a permutation drawn from
+    (seed, epoch) alone, the blocks sorted by the first n_blocks outputs of a splitmix64
+    stream seeded from (seed, epoch) (block id -2, which no block has)."""
+    state = block_seed(seed, epoch, -2)
+    keys = [_mix((state + (b + 1) * GOLDEN) & MASK64) for b in range(n_blocks)]
+    return np.argsort(np.array(keys, dtype=np.uint64), kind="stable")
 
 
 def cut_blocks(offsets, block_words):
