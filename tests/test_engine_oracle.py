@@ -66,7 +66,7 @@ def test_one_negative_sampling_step_equals_reference_gradient_step(negatives):
     )
     dense = ref.scatter_rows(w_out.shape, [target, *negatives], np.vstack([g_o, g_k]))
     updated = w_out.copy()
-    loss, neu1e = logistic_step(h, updated, [target, *negatives], [1.0] + [0.0] * len(negatives), lr)
+    loss, neu1e = logistic_step(h, updated, [target, *negatives], [1.0] + [-1.0] * len(negatives), lr)
     np.testing.assert_allclose(updated, w_out - lr * dense, rtol=0, atol=2e-7)
     np.testing.assert_allclose(neu1e, -lr * g_h, rtol=0, atol=2e-7)
     assert loss == pytest.approx(loss_ref, rel=1e-6)
@@ -83,7 +83,7 @@ def test_one_hierarchical_softmax_step_equals_reference_gradient_step():
             h.astype(float), points[word], codes[word], w_nodes.astype(float)
         )
         updated = w_nodes.copy()
-        loss, neu1e = logistic_step(h, updated, points[word], 1.0 - codes[word], lr)
+        loss, neu1e = logistic_step(h, updated, points[word], 1.0 - 2.0 * codes[word], lr)
         expected = w_nodes - lr * ref.scatter_rows(w_nodes.shape, points[word], g_nodes)
         np.testing.assert_allclose(updated, expected, rtol=0, atol=2e-7)
         np.testing.assert_allclose(neu1e, -lr * g_h, rtol=0, atol=2e-7)
@@ -95,7 +95,7 @@ def test_step_loss_is_exact_far_into_the_tails():
     d = 4
     h = np.full(d, 10.0, dtype=np.float32)  # x = u·h = ±400 below
     w_out = np.array([[10.0] * d, [-10.0] * d], dtype=np.float32)
-    loss, neu1e = logistic_step(h, w_out.copy(), [0, 1], [0.0, 1.0], 0.0)
+    loss, neu1e = logistic_step(h, w_out.copy(), [0, 1], [-1.0, 1.0], 0.0)
     # label 0 with x = 400: -log σ(-400) = 400; label 1 with x = -400: also 400.
     assert loss == pytest.approx(800.0, rel=1e-6)
     assert np.all(np.isfinite(neu1e))

@@ -3,11 +3,11 @@
  *
  * The structure follows fastText's split of responsibilities:
  *   - logistic_step() is the one update: given an input vector h and a list of
- *     (output row, 0/1 label) pairs, it takes one exact gradient step on
- *     J = -sum_i log sigma(s_i u_i.h), s_i = +1 for label 1, -1 for label 0.
- *   - predict() decides which pairs: the target with label 1 plus K negatives
- *     with label 0 (negative sampling), and/or the target's Huffman path with
- *     labels 1 - code (hierarchical softmax).
+ *     (output row, sign) pairs, it takes one exact gradient step on
+ *     J = -sum_i log sigma(s_i u_i.h), s_i = +1 for a true pair, -1 otherwise.
+ *   - predict() decides which pairs: the target with sign +1 plus K negatives
+ *     with sign -1 (negative sampling), and/or the target's Huffman path with
+ *     sign +1 for code 0 and -1 for code 1 (hierarchical softmax).
  *   - train_block() decides which inputs: one context word's vector
  *     (skip-gram) or the mean of the window's vectors (CBOW).
  *
@@ -21,12 +21,14 @@
  * thread ran it or what ran before it.
  *
  * Called from Python through ctypes, which releases the GIL for the call.
- * The module also defines an empty Python module so that the build and the
- * import machinery can find the shared object.
+ *
+ * The contract with the Python side (w2v/engine/kernel.py) is checked, not
+ * trusted: w2v_block_size() and the w2v_scratch_*() functions say what the
+ * kernel expects, the binding asserts the struct size when it loads the
+ * library and allocates scratch from these functions, and w2v_train_block()
+ * checks its own preconditions (and the scratch lengths it is given) and
+ * returns a negative error code rather than crash.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -39,7 +41,17 @@
 #define W2V_CLONES
 #endif
 
-/* Mirrors w2v.engine.kernel.Block (ctypes); keep the field order in sync. */
+/* Error codes returned by w2v_train_block (mirrored, with messages, in kernel.py). */
+#define W2V_ERR_DIM (-1)       /* dim < 1 */
+#define W2V_ERR_WINDOW (-2)    /* window < 1 */
+#define W2V_ERR_VOCAB (-3)     /* vocab_size < 2 */
+#define W2V_ERR_OBJECTIVE (-4) /* neither negative sampling nor hierarchical softmax, or its matrix missing */
+#define W2V_ERR_SCRATCH (-5)   /* work or iwork shorter than w2v_scratch_floats / w2v_scratch_ints */
+#define W2V_ERR_ID (-6)        /* a token id >= vocab_size */
+#define W2V_ERR_DIVERGED (-7)  /* a score was NaN: the weights diverged */
+#define W2V_ERR_CODE_LEN (-8)  /* a Huffman code length outside 1..max_code_len */
+
+/* Mirrors w2v.engine.kernel.Block (ctypes); its size is checked at load (w2v_block_size). */
 typedef struct {
     float *w_in;              /* (V, d) input vectors */
     float *w_out_ns;          /* (V, d) output vectors for negative sampling, or NULL */
@@ -64,10 +76,24 @@ typedef struct {
     float lr_start;           /* learning rate at the block's first token ... */
     float lr_end;             /* ... and after its last (linear in between) */
     uint64_t seed;            /* this block's random stream */
-    float *work;              /* 3 d + 2 (K + max_code_len + 1) floats of scratch */
-    int32_t *iwork;           /* longest sentence + K + max_code_len + 1 ints of scratch */
+    float *work;              /* w2v_scratch_floats(dim, negative, max_code_len) floats of scratch */
+    int64_t work_len;
+    int32_t *iwork;           /* w2v_scratch_ints(longest sentence, negative, max_code_len) ints */
+    int64_t iwork_len;
     double *stats;            /* out: loss sum, predictions, words seen, words kept */
 } w2v_block;
+
+int64_t w2v_block_size(void) { return (int64_t)sizeof(w2v_block); }
+
+/* neu1 and neu1e (d each), then labels and g (K + L + 1 each). */
+int64_t w2v_scratch_floats(int64_t dim, int32_t negative, int32_t max_code_len) {
+    return 2 * dim + 2 * ((int64_t)negative + max_code_len + 1);
+}
+
+/* the subsampled sentence, then the rows of one prediction. */
+int64_t w2v_scratch_ints(int64_t longest_sentence, int32_t negative, int32_t max_code_len) {
+    return longest_sentence + (int64_t)negative + max_code_len + 1;
+}
 
 static inline uint64_t next_u64(uint64_t *state) { /* splitmix64 */
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
@@ -108,21 +134,24 @@ static inline void axpy(float a, const float *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
 }
 
-/* One gradient step on J = -sum_i log sigma(s_i x_i), x_i = u_{rows[i]}.h.
- * Rows are updated in place; neu1e accumulates -lr dJ/dh for the caller to
- * apply to the input vector(s). Returns J before the step (float64). */
 static inline void prefetch_row(const float *row, int64_t d) {
     for (int64_t i = 0; i < d; i += 16) __builtin_prefetch(row + i, 1, 3);
 }
 
-static inline double logistic_step(const float *h, float *w_out, const int32_t *rows, const float *labels,
+/* One gradient step on J = -sum_i log sigma(s_i x_i), x_i = u_{rows[i]}.h,
+ * with signs[i] = s_i = +1 (a true pair) or -1 (a negative / the other branch).
+ * Rows are updated in place; neu1e accumulates -lr dJ/dh for the caller to
+ * apply to the input vector(s). Returns J before the step (float64), or NaN
+ * (and takes no step) if a score is NaN: the caller reports divergence. */
+static inline double logistic_step(const float *h, float *w_out, const int32_t *rows, const float *signs,
                                    int n, int64_t d, float lr, float *neu1e, float *g) {
     double loss = 0.0;
     for (int i = 0; i < n; i++) prefetch_row(w_out + (int64_t)rows[i] * d, d); /* rows are random: fetch all first */
     for (int i = 0; i < n; i++) {
         float x = dot(h, w_out + (int64_t)rows[i] * d, d);
-        float s = labels[i] > 0.5f ? 1.0f : -1.0f;
+        float s = signs[i];
         float z = s * x, e, sig_neg; /* sig_neg = sigma(-z) = |dJ/dx| */
+        if (z != z) return NAN; /* diverged weights: no step (the table lookup below needs a number) */
         if (z >= 0.0f) {
             e = expf(-z); /* in (0, 1] */
             loss += log1p_unit(e);
@@ -153,30 +182,50 @@ static inline int32_t draw_negative(const w2v_block *b, int32_t target, uint64_t
 /* Predict `target` from h: hierarchical softmax and/or negative sampling.
  * neu1e is zeroed here and holds -lr dJ/dh afterwards. */
 static inline double predict(const w2v_block *b, const float *h, int32_t target, float lr, float *neu1e,
-                             float *fwork, int32_t *rows, uint64_t *rng) {
+                             float *fwork, int32_t *rows, uint64_t *rng, int64_t *err) {
     const int64_t d = b->dim;
-    float *labels = fwork, *g = fwork + (b->negative + b->max_code_len + 1);
+    float *signs = fwork, *g = fwork + (b->negative + b->max_code_len + 1);
     double loss = 0.0;
     memset(neu1e, 0, (size_t)d * sizeof(float));
-    if (b->hs) {
+    if (b->hs) { /* code 0 is the "true" branch (label 1), code 1 the other */
         const int32_t len = b->code_lens[target];
+        if (len < 1 || len > b->max_code_len) {
+            *err = W2V_ERR_CODE_LEN;
+            return 0.0;
+        }
         const int32_t *path = b->points + (int64_t)target * b->max_code_len;
         const uint8_t *code = b->codes + (int64_t)target * b->max_code_len;
-        for (int32_t j = 0; j < len; j++) labels[j] = 1.0f - (float)code[j];
-        loss += logistic_step(h, b->w_out_hs, path, labels, len, d, lr, neu1e, g);
+        for (int32_t j = 0; j < len; j++) signs[j] = code[j] ? -1.0f : 1.0f;
+        loss += logistic_step(h, b->w_out_hs, path, signs, len, d, lr, neu1e, g);
     }
     if (b->negative > 0) {
         rows[0] = target;
-        labels[0] = 1.0f;
+        signs[0] = 1.0f;
         for (int32_t k = 1; k <= b->negative; k++) {
             rows[k] = draw_negative(b, target, rng);
-            labels[k] = 0.0f;
+            signs[k] = -1.0f;
         }
-        loss += logistic_step(h, b->w_out_ns, rows, labels, b->negative + 1, d, lr, neu1e, g);
+        loss += logistic_step(h, b->w_out_ns, rows, signs, b->negative + 1, d, lr, neu1e, g);
     }
     return loss;
 }
 
+/* The preconditions the loops below rely on; 0 or an error code. */
+static int64_t check_block(const w2v_block *b, int64_t longest) {
+    if (b->dim < 1) return W2V_ERR_DIM;
+    if (b->window < 1) return W2V_ERR_WINDOW;
+    if (b->vocab_size < 2) return W2V_ERR_VOCAB;
+    if (b->negative < 0 || (b->negative == 0 && !b->hs)) return W2V_ERR_OBJECTIVE;
+    if ((b->negative > 0 && !b->w_out_ns) || (b->hs && !b->w_out_hs)) return W2V_ERR_OBJECTIVE;
+    if (b->max_code_len < 1) return W2V_ERR_CODE_LEN;
+    if (b->work_len < w2v_scratch_floats(b->dim, b->negative, b->max_code_len) ||
+        b->iwork_len < w2v_scratch_ints(longest, b->negative, b->max_code_len))
+        return W2V_ERR_SCRATCH;
+    return 0;
+}
+
+/* Train on one block of sentences. Returns the number of predictions made
+ * (>= 0), with stats[] filled, or a negative W2V_ERR_* code. */
 W2V_CLONES
 int64_t w2v_train_block(const w2v_block *b) {
     const int64_t d = b->dim;
@@ -186,9 +235,12 @@ int64_t w2v_train_block(const w2v_block *b) {
     uint64_t rng = b->seed;
     double loss = 0.0, predictions = 0.0, seen = 0.0, kept = 0.0;
     int32_t *rows;
-    int64_t longest = 0;
+    int64_t longest = 0, err;
     for (int64_t s = 0; s < b->n_sentences; s++)
         if (b->offsets[s + 1] - b->offsets[s] > longest) longest = b->offsets[s + 1] - b->offsets[s];
+    if ((err = check_block(b, longest)) != 0) return err;
+    for (int64_t t = 0; t < total; t++)
+        if (b->ids[t] >= b->vocab_size) return W2V_ERR_ID;
     rows = sentence + longest;
 
     for (int64_t s = 0; s < b->n_sentences; s++) {
@@ -213,7 +265,9 @@ int64_t w2v_train_block(const w2v_block *b) {
                 for (int64_t j = lo; j < hi; j++) {
                     if (j == pos) continue;
                     float *v = b->w_in + (int64_t)sentence[j] * d;
-                    loss += predict(b, v, center, lr, neu1e, fwork, rows, &rng);
+                    loss += predict(b, v, center, lr, neu1e, fwork, rows, &rng, &err);
+                    if (err) return err;
+                    if (loss != loss) return W2V_ERR_DIVERGED;
                     predictions += 1.0;
                     axpy(1.0f, neu1e, v, d);
                 }
@@ -227,7 +281,9 @@ int64_t w2v_train_block(const w2v_block *b) {
                     const float inv = 1.0f / (float)count;
                     for (int64_t i = 0; i < d; i++) neu1[i] *= inv;
                 }
-                loss += predict(b, neu1, center, lr, neu1e, fwork, rows, &rng);
+                loss += predict(b, neu1, center, lr, neu1e, fwork, rows, &rng, &err);
+                if (err) return err;
+                if (loss != loss) return W2V_ERR_DIVERGED;
                 predictions += 1.0;
                 /* word2vec.c's convention: each context vector gets the whole
                  * input error, undivided, also with the mean. */
@@ -243,16 +299,10 @@ int64_t w2v_train_block(const w2v_block *b) {
     return (int64_t)predictions;
 }
 
-/* The shared update step alone, for tests that feed it given rows and labels. */
+/* The shared update step alone, for tests that feed it given rows and signs (+1/-1). */
 W2V_CLONES
-double w2v_logistic_step(const float *h, float *w_out, const int32_t *rows, const float *labels, int32_t n,
+double w2v_logistic_step(const float *h, float *w_out, const int32_t *rows, const float *signs, int32_t n,
                          int64_t d, float lr, float *neu1e, float *g) {
     memset(neu1e, 0, (size_t)d * sizeof(float));
-    return logistic_step(h, w_out, rows, labels, n, d, lr, neu1e, g);
+    return logistic_step(h, w_out, rows, signs, n, d, lr, neu1e, g);
 }
-
-static struct PyModuleDef kernel_module = {PyModuleDef_HEAD_INIT, "_kernel",
-                                           "w2v's compiled training kernel (called through ctypes).", -1,
-                                           NULL};
-
-PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&kernel_module); }

@@ -1,19 +1,34 @@
-"""ctypes binding of the C kernel (``_kernel.c``).
+"""ctypes binding of the C kernel (``_kernel.c``), with its contract checked.
 
-``train_block`` runs one block of sentences through the kernel. ctypes drops
-the GIL for the duration of the call, so several Python threads can run
-blocks at once on the same weights.
+The compiled library is found beside this file by the platform's extension
+suffix and loaded on first use (:func:`library`), so importing w2v never
+needs it: vectors, file formats, evaluation and the query commands work
+where it was not built, and training says clearly that it is missing.
+
+The contract is checked, not trusted:
+
+- the C side reports the size of its ``w2v_block`` struct, and loading
+  fails (:class:`KernelUnavailable`) if :class:`Block` here differs;
+- scratch buffers are sized by the C side's own ``w2v_scratch_floats`` /
+  ``w2v_scratch_ints``, and their lengths travel with every call so the
+  kernel can refuse short ones;
+- ``w2v_train_block`` checks its preconditions (window >= 1, d >= 1, at
+  least 2 words, an objective, ids in range) and returns an error code,
+  which :meth:`KernelModel.train_block` raises as :class:`KernelError`
+  (:class:`TrainingDiverged` for NaN scores).
+
+``train_block`` runs one block of sentences; ctypes drops the GIL for the
+call, so several Python threads can run blocks at once on the same weights.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.machinery
+import threading
+from pathlib import Path
 
 import numpy as np
-
-from . import _kernel
-
-_lib = ctypes.CDLL(_kernel.__file__)
 
 _f32p = ctypes.POINTER(ctypes.c_float)
 _f64p = ctypes.POINTER(ctypes.c_double)
@@ -23,8 +38,37 @@ _u32p = ctypes.POINTER(ctypes.c_uint32)
 _u8p = ctypes.POINTER(ctypes.c_uint8)
 
 
+class KernelUnavailable(RuntimeError):
+    """The compiled kernel is missing or does not match this binding."""
+
+
+class KernelError(RuntimeError):
+    """The kernel refused a block (a broken precondition); ``code`` is its error code."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+class TrainingDiverged(KernelError):
+    """A score became NaN: the weights diverged (usually a learning rate far too high)."""
+
+
+ERRORS = {  # code: message (the W2V_ERR_* codes of _kernel.c)
+    -1: "the vectors have no dimensions (vector_size < 1)",
+    -2: "window must be >= 1",
+    -3: "the vocabulary has fewer than 2 words",
+    -4: "neither negative sampling nor hierarchical softmax is set up",
+    -5: "the scratch buffers are smaller than the kernel needs",
+    -6: "a token id is outside the vocabulary",
+    -7: "the weights diverged (a score is NaN)",
+    -8: "a Huffman code length is outside 1..max_code_len",
+}
+DIVERGED = -7
+
+
 class Block(ctypes.Structure):
-    """Mirrors ``w2v_block`` in _kernel.c, field for field."""
+    """Mirrors ``w2v_block`` in _kernel.c, field for field (its size is checked at load)."""
 
     _fields_ = [
         ("w_in", _f32p),
@@ -51,46 +95,79 @@ class Block(ctypes.Structure):
         ("lr_end", ctypes.c_float),
         ("seed", ctypes.c_uint64),
         ("work", _f32p),
+        ("work_len", ctypes.c_int64),
         ("iwork", _i32p),
+        ("iwork_len", ctypes.c_int64),
         ("stats", _f64p),
     ]
 
 
-_lib.w2v_train_block.argtypes = [ctypes.POINTER(Block)]
-_lib.w2v_train_block.restype = ctypes.c_int64
-_lib.w2v_logistic_step.argtypes = [
-    _f32p,
-    _f32p,
-    _i32p,
-    _f32p,
-    ctypes.c_int32,
-    ctypes.c_int64,
-    ctypes.c_float,
-    _f32p,
-    _f32p,
-]
-_lib.w2v_logistic_step.restype = ctypes.c_double
+def library_path(folder=None):
+    """The compiled kernel beside this file (any of the platform's extension suffixes), or None."""
+    folder = Path(__file__).parent if folder is None else Path(folder)
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        candidate = folder / f"_kernel{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def logistic_step(h, w_out, rows, labels, lr):
-    """The kernel's one update step, on its own: updates ``w_out`` in place and
-    returns ``(loss, neu1e)`` where neu1e = -lr dJ/dh. For tests."""
-    rows = np.ascontiguousarray(rows, dtype=np.int32)
-    labels = np.ascontiguousarray(labels, dtype=np.float32)
-    neu1e = np.zeros(len(h), dtype=np.float32)
-    g = np.zeros(len(rows), dtype=np.float32)
-    loss = _lib.w2v_logistic_step(
-        _ptr(h, _f32p, np.float32),
-        _ptr(w_out, _f32p, np.float32),
-        _ptr(rows, _i32p, np.int32),
-        _ptr(labels, _f32p, np.float32),
-        len(rows),
-        len(h),
-        lr,
-        _ptr(neu1e, _f32p, np.float32),
-        _ptr(g, _f32p, np.float32),
-    )
-    return loss, neu1e
+def bind(lib, block_type=Block):
+    """Declare the kernel's functions on ``lib`` and check the contract; returns ``lib``.
+
+    Raises KernelUnavailable if the C struct and ``block_type`` differ in size.
+    """
+    lib.w2v_block_size.argtypes = []
+    lib.w2v_block_size.restype = ctypes.c_int64
+    lib.w2v_scratch_floats.argtypes = [ctypes.c_int64, ctypes.c_int32, ctypes.c_int32]
+    lib.w2v_scratch_floats.restype = ctypes.c_int64
+    lib.w2v_scratch_ints.argtypes = [ctypes.c_int64, ctypes.c_int32, ctypes.c_int32]
+    lib.w2v_scratch_ints.restype = ctypes.c_int64
+    c_size, py_size = lib.w2v_block_size(), ctypes.sizeof(block_type)
+    if c_size != py_size:
+        raise KernelUnavailable(
+            f"w2v's compiled kernel does not match its Python binding (struct of {c_size} bytes in C, "
+            f"{py_size} in Python): rebuild it with 'pip install -e .' (or 'make')"
+        )
+    lib.w2v_train_block.argtypes = [ctypes.POINTER(block_type)]
+    lib.w2v_train_block.restype = ctypes.c_int64
+    lib.w2v_logistic_step.argtypes = [_f32p, _f32p, _i32p, _f32p, ctypes.c_int32, ctypes.c_int64]
+    lib.w2v_logistic_step.argtypes += [ctypes.c_float, _f32p, _f32p]
+    lib.w2v_logistic_step.restype = ctypes.c_double
+    return lib
+
+
+_loaded = None
+_load_lock = threading.Lock()
+
+
+def library():
+    """The kernel library, loaded and checked once; KernelUnavailable if it cannot be."""
+    global _loaded
+    with _load_lock:
+        if _loaded is None:
+            path = library_path()
+            if path is None:
+                raise KernelUnavailable(
+                    "w2v's compiled training kernel is not built, so training is unavailable (vectors, "
+                    "formats, evaluation and queries still work): install w2v from source with a C "
+                    "compiler ('pip install -e .' or 'make')"
+                )
+            try:
+                lib = ctypes.CDLL(str(path))
+            except OSError as e:
+                raise KernelUnavailable(f"w2v's compiled kernel {path} cannot be loaded: {e}") from None
+            _loaded = bind(lib)
+        return _loaded
+
+
+def available():
+    """True if the compiled kernel loads and matches (training works)."""
+    try:
+        library()
+    except KernelUnavailable:
+        return False
+    return True
 
 
 def _ptr(array, ctype, dtype):
@@ -99,6 +176,28 @@ def _ptr(array, ctype, dtype):
     if array.dtype != dtype or not array.flags.c_contiguous:
         raise TypeError(f"kernel array must be C-contiguous {np.dtype(dtype)}, got {array.dtype}")
     return array.ctypes.data_as(ctype)
+
+
+def logistic_step(h, w_out, rows, signs, lr):
+    """The kernel's one update step, on its own: updates ``w_out`` in place and returns
+    ``(loss, neu1e)`` where neu1e = -lr dJ/dh; ``signs`` are +1 (true pair) or -1. For tests."""
+    lib = library()
+    rows = np.ascontiguousarray(rows, dtype=np.int32)
+    signs = np.ascontiguousarray(signs, dtype=np.float32)
+    neu1e = np.zeros(len(h), dtype=np.float32)
+    g = np.zeros(len(rows), dtype=np.float32)
+    loss = lib.w2v_logistic_step(
+        _ptr(h, _f32p, np.float32),
+        _ptr(w_out, _f32p, np.float32),
+        _ptr(rows, _i32p, np.int32),
+        _ptr(signs, _f32p, np.float32),
+        len(rows),
+        len(h),
+        lr,
+        _ptr(neu1e, _f32p, np.float32),
+        _ptr(g, _f32p, np.float32),
+    )
+    return loss, neu1e
 
 
 class KernelModel:
@@ -125,7 +224,9 @@ class KernelModel:
         negative,
         hs,
         cbow_mean=1,
+        lib=None,
     ):
+        self.lib = library() if lib is None else lib
         self.arrays = (w_in, w_out_ns, w_out_hs, keep, alias, points, codes, code_lens)  # keep alive
         self.dim = w_in.shape[1]
         self.negative = int(negative)
@@ -151,18 +252,15 @@ class KernelModel:
         )
 
     def scratch(self, longest_sentence):
-        """Per-thread scratch buffers: (work float32, iwork int32, stats float64)."""
-        extra = self.negative + self.max_code_len + 1
-        return (
-            np.zeros(3 * self.dim + 2 * extra, dtype=np.float32),
-            np.zeros(longest_sentence + extra, dtype=np.int32),
-            np.zeros(4, dtype=np.float64),
-        )
+        """Per-thread scratch buffers, sized by the kernel itself: (work float32, iwork int32, stats float64)."""
+        floats = self.lib.w2v_scratch_floats(self.dim, self.negative, self.max_code_len)
+        ints = self.lib.w2v_scratch_ints(max(int(longest_sentence), 1), self.negative, self.max_code_len)
+        return np.zeros(floats, dtype=np.float32), np.zeros(ints, dtype=np.int32), np.zeros(4, dtype=np.float64)
 
     def train_block(self, ids, offsets, lr_start, lr_end, seed, scratch):
         """Train on sentences ``offsets[i]..offsets[i+1]`` of ``ids`` (a slice of
         the corpus; offsets are absolute). Returns (loss sum, predictions,
-        words seen, words kept) as floats."""
+        words seen, words kept) as floats; raises KernelError if the kernel refuses."""
         work, iwork, stats = scratch
         block = Block.from_buffer_copy(self.template)
         block.ids = _ptr(ids, _i32p, np.int32)
@@ -172,7 +270,12 @@ class KernelModel:
         block.lr_end = lr_end
         block.seed = seed & 0xFFFFFFFFFFFFFFFF
         block.work = _ptr(work, _f32p, np.float32)
+        block.work_len = len(work)
         block.iwork = _ptr(iwork, _i32p, np.int32)
+        block.iwork_len = len(iwork)
         block.stats = _ptr(stats, _f64p, np.float64)
-        _lib.w2v_train_block(ctypes.byref(block))
+        code = self.lib.w2v_train_block(ctypes.byref(block))
+        if code < 0:
+            kind = TrainingDiverged if code == DIVERGED else KernelError
+            raise kind(code, ERRORS.get(code, f"the kernel failed with code {code}"))
         return tuple(float(x) for x in stats)
