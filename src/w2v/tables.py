@@ -1,16 +1,18 @@
 """The lookup tables the engine reads, built from the vocabulary's counts.
 
 The definitions are :mod:`w2v.reference.tables`'; this module only lays
-them out as the flat, fixed-width arrays the C kernel indexes.
+them out as the flat, fixed-width arrays the C kernel indexes. The Huffman
+tree and Vose's alias loop are built by compiled code
+(:mod:`w2v.engine.builders`, in the kernel's library), so they need it
+built, as training does.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .reference.tables import huffman_codes, keep_probability, unigram_distribution
-
-FULL_BUCKET = 2**32 - 1  # an alias-table threshold that keeps its bucket always
+from .engine import builders
+from .reference.tables import FULL_BUCKET, keep_probability, unigram_distribution
 
 
 def alias_table(counts, exponent=0.75):
@@ -20,23 +22,13 @@ def alias_table(counts, exponent=0.75):
     bucket i uniformly, then keeps i if a uniform 32-bit number is below
     threshold[i], else takes alias[i]. Word w is then drawn with probability
     (threshold[w] + Σ_{i: alias[i] = w} (2^32 - threshold[i])) / (V 2^32),
-    which is P(w) up to 2^-32 per bucket.
+    which is P(w) up to 2^-32 per bucket (:func:`alias_probabilities`).
+
+    The distribution is computed here (float64); Vose's loop runs compiled
+    (:func:`w2v.engine.builders.alias_table`), bit for bit as the readable
+    :func:`w2v.reference.tables.alias_table` does.
     """
-    p = unigram_distribution(counts, exponent)
-    n = len(p)
-    scaled = p * n  # a bucket holds mass 1
-    threshold = np.ones(n)
-    alias = np.arange(n, dtype=np.int32)
-    small = [i for i in range(n) if scaled[i] < 1.0]
-    large = [i for i in range(n) if scaled[i] >= 1.0]
-    while small and large:
-        s, g = small.pop(), large.pop()
-        threshold[s] = scaled[s]
-        alias[s] = g
-        scaled[g] -= 1.0 - scaled[s]
-        (small if scaled[g] < 1.0 else large).append(g)
-    # Whatever is left holds mass 1 up to rounding: it keeps its own bucket.
-    return np.minimum(np.round(threshold * 2.0**32), FULL_BUCKET).astype(np.uint32), alias
+    return builders.alias_table(unigram_distribution(counts, exponent))
 
 
 def alias_probabilities(threshold, alias):
@@ -55,13 +47,11 @@ def keep_table(counts, sample, total=None):
 
 
 def huffman_table(counts):
-    """Huffman paths as fixed-width arrays: points (V, L) int32, codes (V, L) uint8, lens (V,) int32."""
-    codes, points = huffman_codes(counts)
-    lens = np.array([len(c) for c in codes], dtype=np.int32)
-    width = int(lens.max())
-    point_arr = np.zeros((len(codes), width), dtype=np.int32)
-    code_arr = np.zeros((len(codes), width), dtype=np.uint8)
-    for w, (c, p) in enumerate(zip(codes, points, strict=True)):
-        point_arr[w, : len(p)] = p
-        code_arr[w, : len(c)] = c
-    return point_arr, code_arr, lens
+    """Huffman paths as fixed-width arrays: points (V, L) int32, codes (V, L) uint8, lens (V,) int32.
+
+    Row w holds :func:`w2v.reference.tables.huffman_codes`' path of word w
+    (inner nodes from the root, and the branch taken at each), zero past
+    lens[w]; L is the longest code. Built compiled
+    (:func:`w2v.engine.builders.huffman_table`).
+    """
+    return builders.huffman_table(counts)

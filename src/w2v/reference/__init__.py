@@ -16,10 +16,11 @@ from .losses import (
 )
 from .models import cbow, skipgram
 from .objectives import HierarchicalSoftmax, naive_softmax, negative_sampling
-from .tables import huffman_codes, keep_probability, unigram_distribution
+from .tables import alias_table, huffman_codes, keep_probability, unigram_distribution
 
 __all__ = [
     "GradCheckResult",
+    "alias_table",
     "HierarchicalSoftmax",
     "cbow",
     "check_gradient",

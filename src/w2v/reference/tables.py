@@ -7,6 +7,9 @@
   (sqrt(f / s) + 1) · s / f, capped at 1, where s is ``sample``.
 * :func:`huffman_codes`: the binary Huffman tree used by hierarchical
   softmax, built as word2vec.c builds it (two queues over the counts).
+* :func:`alias_table`: Vose's alias table of the unigram distribution, the
+  layout the engine draws negatives from in O(1) (a uniform bucket, then a
+  32-bit coin between the bucket and its alias).
 """
 
 from __future__ import annotations
@@ -82,3 +85,35 @@ def huffman_codes(counts):
         codes[word] = np.array(code[::-1], dtype=np.int8)
         points[word] = np.array(point[::-1], dtype=np.int64)
     return codes, points
+
+
+FULL_BUCKET = 2**32 - 1  # an alias-table threshold that keeps its bucket always
+
+
+def alias_table(counts, exponent=0.75):
+    """Vose's alias table for the unigram^exponent distribution: O(1) draws.
+
+    Returns ``(threshold, alias)``, (V,) uint32 and (V,) int32. A draw picks a
+    bucket i uniformly, then keeps i if a uniform 32-bit number is below
+    threshold[i] (or threshold[i] is FULL_BUCKET), else takes alias[i]. Word w
+    is then drawn with probability (threshold[w] + Σ_{i: alias[i] = w} (2^32 -
+    threshold[i])) / (V 2^32), which is P(w) up to 2^-32 per bucket.
+
+    Buckets below mass 1 ("small") and at or above it ("large") are kept on
+    two stacks; each step pairs the top small bucket with the top large one.
+    """
+    p = unigram_distribution(counts, exponent)
+    n = len(p)
+    scaled = p * n  # a bucket holds mass 1
+    threshold = np.ones(n)
+    alias = np.arange(n, dtype=np.int32)
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        threshold[s] = scaled[s]
+        alias[s] = g
+        scaled[g] -= 1.0 - scaled[s]
+        (small if scaled[g] < 1.0 else large).append(g)
+    # Whatever is left holds mass 1 up to rounding: it keeps its own bucket.
+    return np.minimum(np.round(threshold * 2.0**32), FULL_BUCKET).astype(np.uint32), alias
