@@ -1,7 +1,11 @@
-"""The ``w2v`` command, run as a user runs it (a subprocess)."""
+"""The ``w2v`` command, run as a user runs it (a subprocess), and its argument parsing."""
 
 import subprocess
 import sys
+
+import pytest
+
+from w2v.cli import build_parser
 
 
 def run_w2v(*args, cwd=None):
@@ -28,7 +32,7 @@ def test_demo_with_the_reference_trainer(tmp_path):
         "3",
         "--epochs",
         "1",
-        "--size",
+        "--vector-size",
         "20",
         "--out-dir",
         str(tmp_path),
@@ -36,6 +40,21 @@ def test_demo_with_the_reference_trainer(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "reference trainer" in result.stdout and "whale:" in result.stdout
     assert (tmp_path / "word_vectors.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_demo_vector_size_and_its_deprecated_alias(capsys):
+    parse = build_parser().parse_args
+    assert parse(["demo"]).vector_size == 100
+    assert parse(["demo", "--vector-size", "20"]).vector_size == 20
+    assert capsys.readouterr().err == ""
+    assert parse(["demo", "--size", "30"]).vector_size == 30  # the old spelling still works ...
+    assert "--size is deprecated; use --vector-size" in capsys.readouterr().err  # ... and says so
+    for flag, value in [("--size", "x"), ("--vector-size", "0"), ("--size", "-3")]:
+        with pytest.raises(SystemExit) as info:
+            parse(["demo", flag, value])
+        assert info.value.code == 2
+        error = capsys.readouterr().err.strip().splitlines()[-1]
+        assert error.startswith("w2v demo: error: argument --vector-size/--size: ") and value in error
 
 
 def test_missing_output_folder_is_one_clear_line(tmp_path):

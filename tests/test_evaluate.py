@@ -42,8 +42,7 @@ def planted():
 
 
 @pytest.fixture(scope="module")
-def gensim_kv(planted):
-    gensim_models = pytest.importorskip("gensim.models")
+def gensim_kv(planted, gensim_models):
     g = gensim_models.KeyedVectors(planted.vector_size)
     g.add_vectors(planted.index_to_key, planted.vectors.copy())
     return g
@@ -69,7 +68,7 @@ def test_analogies_equal_gensims(planted, gensim_kv, restrict, case_insensitive)
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("name", ["wordsim353", "simlex999"])
-def test_word_pairs_equal_gensims(planted, name):
+def test_word_pairs_equal_gensims(planted, gensim_models, name):
     # The planted vocabulary misses most pair words: add them so the correlation is non-trivial.
     words = set()
     for line in open(dataset_path(name), encoding="utf-8"):
@@ -79,7 +78,6 @@ def test_word_pairs_equal_gensims(planted, name):
     keys = planted.index_to_key + sorted(words - set(planted.index_to_key))
     keys = keys[: len(keys) - 40]  # leave some pairs out of the vocabulary
     kv = KeyedVectors(keys, rng.normal(size=(len(keys), 12)).astype(np.float32))
-    gensim_models = pytest.importorskip("gensim.models")
     g = gensim_models.KeyedVectors(12)
     g.add_vectors(kv.index_to_key, kv.vectors.copy())
     ours = kv.evaluate_word_pairs(name)

@@ -1,17 +1,13 @@
 """w2v.io against the other programs that read and write these files: gensim and word2vec.c."""
 
-import os
 import random
-import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from conftest import require_word2vec_tool
 from w2v.io import load_word2vec_format, save_word2vec_format
-
-KeyedVectors = pytest.importorskip("gensim.models").KeyedVectors
 
 KEYS = ["the", "whale", "café", "日本", "naïve", "</s>", "a\u00a0b"] + [f"w{i}" for i in range(50)]
 
@@ -20,59 +16,45 @@ def _vectors(d=16, seed=0):
     return np.random.default_rng(seed).standard_normal((len(KEYS), d)).astype(np.float32)  # (N, d)
 
 
-def _gensim_kv(keys, vectors):
-    kv = KeyedVectors(vectors.shape[1])
+def _gensim_kv(gensim_models, keys, vectors):
+    kv = gensim_models.KeyedVectors(vectors.shape[1])
     kv.add_vectors(keys, vectors)
     return kv
 
 
-def _tool(*names):
-    """A word2vec.c program: next to this Python (pip install word2vec puts them there), else on PATH."""
-    for name in names:
-        beside = os.path.join(os.path.dirname(sys.executable), name)
-        if os.access(beside, os.X_OK):
-            return beside
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 @pytest.mark.parametrize("binary", [True, False], ids=["binary", "text"])
-def test_gensim_reads_what_w2v_writes(tmp_path, binary):
+def test_gensim_reads_what_w2v_writes(gensim_models, tmp_path, binary):
     path = tmp_path / "w2v.vec"
     vectors = _vectors()
     save_word2vec_format(path, KEYS, vectors, binary=binary)
-    kv = KeyedVectors.load_word2vec_format(path, binary=binary)
+    kv = gensim_models.KeyedVectors.load_word2vec_format(path, binary=binary)
     assert kv.index_to_key == KEYS
     assert np.array_equal(kv.vectors, vectors)  # text too: 9 significant digits are exact
 
 
-def test_gensim_reads_w2v_glove_text(tmp_path):
+def test_gensim_reads_w2v_glove_text(gensim_models, tmp_path):
     path = tmp_path / "glove.txt"
     save_word2vec_format(path, KEYS, _vectors(), header=False)
-    kv = KeyedVectors.load_word2vec_format(path, no_header=True)
+    kv = gensim_models.KeyedVectors.load_word2vec_format(path, no_header=True)
     assert kv.index_to_key == KEYS and np.array_equal(kv.vectors, _vectors())
 
 
 @pytest.mark.parametrize("binary", [True, False], ids=["binary", "text"])
-def test_w2v_reads_what_gensim_writes(tmp_path, binary):
+def test_w2v_reads_what_gensim_writes(gensim_models, tmp_path, binary):
     path = tmp_path / "gensim.vec"
     vectors = _vectors(seed=1)
-    _gensim_kv(KEYS, vectors).save_word2vec_format(path, binary=binary)
+    _gensim_kv(gensim_models, KEYS, vectors).save_word2vec_format(path, binary=binary)
     keys, got = load_word2vec_format(path, binary=binary)
     assert keys == KEYS and np.array_equal(got, vectors)
     keys, got = load_word2vec_format(path, binary=binary, limit=5)
-    kv = KeyedVectors.load_word2vec_format(path, binary=binary, limit=5)
+    kv = gensim_models.KeyedVectors.load_word2vec_format(path, binary=binary, limit=5)
     assert keys == kv.index_to_key and np.array_equal(got, kv.vectors)
 
 
 @pytest.fixture(scope="module")
 def word2vec_c_files(tmp_path_factory):
     """Vectors trained by word2vec.c itself on a small corpus, saved in both of its formats."""
-    tool = _tool("word2vec")
-    if tool is None:
-        pytest.skip("word2vec.c's `word2vec` program not found (pip install word2vec provides it)")
+    tool = require_word2vec_tool("word2vec")
     folder = tmp_path_factory.mktemp("word2vec_c")
     rng = random.Random(5)
     words = ["whale", "ship", "sea", "captain", "harpoon", "boat", "café", "日本", "storm", "sail"]
@@ -90,10 +72,10 @@ def word2vec_c_files(tmp_path_factory):
 
 
 @pytest.mark.parametrize("binary", [True, False], ids=["binary", "text"])
-def test_w2v_reads_word2vec_c_files_as_gensim_does(word2vec_c_files, binary):
+def test_w2v_reads_word2vec_c_files_as_gensim_does(gensim_models, word2vec_c_files, binary):
     path = word2vec_c_files[binary]
     keys, vectors = load_word2vec_format(path, binary=binary)
-    kv = KeyedVectors.load_word2vec_format(path, binary=binary)
+    kv = gensim_models.KeyedVectors.load_word2vec_format(path, binary=binary)
     assert keys == kv.index_to_key and "</s>" in keys and "日本" in keys
     assert np.array_equal(vectors, kv.vectors)
 
@@ -120,11 +102,7 @@ def _distance_table(output):
 
 
 def test_word2vec_c_distance_reads_w2v_binary(tmp_path):
-    distance = _tool("word2vec-distance", "distance")
-    if distance is None:
-        pytest.skip(
-            "word2vec.c's `distance` program not found (pip install word2vec provides word2vec-distance)"
-        )
+    distance = require_word2vec_tool("word2vec-distance", "distance")
     vectors = _vectors(seed=3)
     path = tmp_path / "w2v.bin"
     save_word2vec_format(path, KEYS, vectors, binary=True)

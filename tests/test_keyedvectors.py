@@ -108,8 +108,7 @@ def test_doesnt_match_rank_and_closer_than(kv):
 
 
 @pytest.fixture(scope="module")
-def both(kv):
-    gensim_models = pytest.importorskip("gensim.models")
+def both(kv, gensim_models):
     g = gensim_models.KeyedVectors(kv.vector_size)
     g.add_vectors(kv.index_to_key, kv.vectors.copy())
     return kv, g

@@ -20,13 +20,13 @@ A corpus is any re-iterable of sentences, each a list of string tokens.
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
 import re
 import zipfile
 from importlib import resources
 from pathlib import Path
+
+from .io._files import open_compressed
 
 MAX_SENTENCE_LENGTH = 10_000
 CHUNK_BYTES = 1 << 20
@@ -54,10 +54,8 @@ def builtin_corpus_path(name="moby-dick"):
 
 
 def paragraphs(path):
-    """Yield the token list of each paragraph (blank-line separated) of a text file (.gz ok)."""
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+    """Yield the token list of each paragraph (blank-line separated) of a text file (.gz, .bz2 ok)."""
+    with open_compressed(path, "rt", encoding="utf-8", errors="replace") as f:
         block = []
         for line in f:
             if line.strip():
@@ -74,10 +72,8 @@ def paragraphs(path):
 
 
 def lines(path, limit=MAX_SENTENCE_LENGTH):
-    """Yield the tokens of each line of a text file (.gz ok), in pieces of at most ``limit``."""
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+    """Yield the tokens of each line of a text file (.gz, .bz2 ok), in pieces of at most ``limit``."""
+    with open_compressed(path, "rt", encoding="utf-8", errors="replace") as f:
         for line in f:
             tokens = tokenize(line)
             for start in range(0, len(tokens), limit):
@@ -134,8 +130,7 @@ def _raw_streams(path):
         except zipfile.BadZipFile as exc:
             raise CorpusError(f"corpus {str(path)!r} is not a valid zip file ({exc})") from None
         return
-    opener = {".gz": gzip.open, ".bz2": bz2.open}.get(suffix, open)
-    with opener(path, "rb") as stream:
+    with open_compressed(path, "rb") as stream:
         yield str(path), stream
 
 

@@ -1,4 +1,8 @@
-"""Pictures of word vectors."""
+"""Pictures of word vectors.
+
+The figures are drawn on ``matplotlib.figure.Figure`` objects with their own Agg canvas: neither
+pyplot's state (its current figure, its list of open figures) nor the user's backend is touched.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +20,12 @@ def project_2d(vectors):
 
 def plot_words(kv, words, path, title=None):
     """Write a PNG of ``words`` projected to 2-D, each point labelled."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     missing = [w for w in words if w not in kv]
     if missing:
         raise KeyError(f"not in the vocabulary: {', '.join(missing)}")
     coords = project_2d(np.stack([kv[w] for w in words]))
-    fig, ax = plt.subplots(figsize=(8, 6), dpi=110)
+    fig = _figure(figsize=(8, 6), dpi=110)
+    ax = fig.subplots()
     ax.scatter(coords[:, 0], coords[:, 1], s=18, color="tab:red")
     for (x, y), word in zip(coords, words, strict=True):
         ax.annotate(word, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=10)
@@ -34,19 +34,14 @@ def plot_words(kv, words, path, title=None):
     ax.set_ylabel("component 2")
     fig.tight_layout()
     _save_atomic(fig, path)
-    plt.close(fig)
     return coords
 
 
 def plot_loss(loss, frozen_loss, path, title=None):
     """Write a PNG of the training loss per epoch (and the frozen-weights loss, where measured)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     epochs = np.arange(1, len(loss) + 1)
-    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    fig = _figure(figsize=(7, 4.5), dpi=110)
+    ax = fig.subplots()
     ax.plot(epochs, loss, marker="o", label="mean loss while training")
     frozen = np.array([np.nan if v is None else v for v in frozen_loss], dtype=float)
     if np.isfinite(frozen).any():
@@ -58,7 +53,16 @@ def plot_loss(loss, frozen_loss, path, title=None):
     ax.legend()
     fig.tight_layout()
     _save_atomic(fig, path)
-    plt.close(fig)
+
+
+def _figure(**kwargs):
+    """A Figure on its own Agg canvas, unknown to pyplot (nothing to close, no backend switched)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)  # attaches itself as fig.canvas
+    return fig
 
 
 def _save_atomic(fig, path):
@@ -66,4 +70,4 @@ def _save_atomic(fig, path):
     from .io import atomic_write
 
     with atomic_write(path) as f:
-        fig.savefig(f, format="png")
+        fig.savefig(f, format="png")  # drawn by fig.canvas, its own Agg canvas

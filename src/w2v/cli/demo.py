@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 from .common import UserError
@@ -42,11 +44,11 @@ def _train_demo_model(args):
         from ..reference.trainer import ReferenceTrainer
 
         print(
-            f"training: reference trainer (plain NumPy SGD), skip-gram, negative sampling, d={args.size}, "
-            f"{args.epochs} epochs, at most {args.seconds:.0f} s"
+            "training: reference trainer (plain NumPy SGD), skip-gram, negative sampling, "
+            f"d={args.vector_size}, {args.epochs} epochs, at most {args.seconds:.0f} s"
         )
         trainer = ReferenceTrainer(
-            vector_size=args.size, epochs=args.epochs, seed=args.seed, max_seconds=args.seconds
+            vector_size=args.vector_size, epochs=args.epochs, seed=args.seed, max_seconds=args.seconds
         )
         model = trainer.fit(
             load_builtin("moby-dick"),
@@ -57,10 +59,12 @@ def _train_demo_model(args):
     from ..model import Word2Vec
 
     print(
-        f"training: w2v engine, skip-gram, negative sampling, d={args.size}, {args.epochs} epochs, "
+        f"training: w2v engine, skip-gram, negative sampling, d={args.vector_size}, {args.epochs} epochs, "
         f"{args.workers} worker(s)"
     )
-    model = Word2Vec(vector_size=args.size, sg=1, epochs=args.epochs, workers=args.workers, seed=args.seed)
+    model = Word2Vec(
+        vector_size=args.vector_size, sg=1, epochs=args.epochs, workers=args.workers, seed=args.seed
+    )
     model.fit(BuiltinCorpus("moby-dick"))
     for epoch, (loss, frozen) in enumerate(zip(model.loss_history_, model.eval_loss_history_, strict=True)):
         print(f"  epoch {epoch + 1}: mean loss {loss:.4f} (frozen-weights loss {frozen:.4f})")
@@ -91,6 +95,26 @@ def _demo(args):
     return 0
 
 
+def _dimensions(text):
+    """A whole number >= 1 (argparse names the option, --vector-size, in its error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+class _VectorSize(argparse.Action):
+    """Stores --vector-size; --size, the old spelling, still works but says it is deprecated."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if option_string == "--size":
+            print("w2v demo: --size is deprecated; use --vector-size", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
 def add_parser(sub):
     demo = sub.add_parser(
         "demo", help="train on the built-in corpus in one go, print neighbours, draw a picture"
@@ -105,7 +129,16 @@ def add_parser(sub):
         "--seconds", type=float, default=150.0, help="time budget of the reference trainer (default 150)"
     )
     demo.add_argument("--epochs", type=int, default=10, help="epochs (default 10)")
-    demo.add_argument("--size", type=int, default=100, help="vector dimensions (default 100)")
+    demo.add_argument(
+        "--vector-size",
+        "--size",  # the old spelling, deprecated; kept so that old scripts still run
+        dest="vector_size",
+        type=_dimensions,
+        default=100,
+        action=_VectorSize,
+        metavar="N",
+        help="vector dimensions (default 100; --size is a deprecated alias)",
+    )
     demo.add_argument("--workers", type=int, default=2, help="threads of the engine (default 2)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument("--out-dir", default=".", help="folder for word_vectors.png (default: current folder)")

@@ -1,4 +1,5 @@
-"""Opening files for the loaders: compression by suffix, whole-file buffers, damaged-stream errors."""
+"""Opening files: compression by suffix (for the loaders and the corpus readers alike), whole-file
+buffers, damaged-stream errors."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ def compression(path):
     return None
 
 
+_OPENERS = {"gz": gzip.open, "bz2": bz2.open}
+
+
+def open_compressed(path, mode="rb", **kwargs):
+    """``open(path, mode, **kwargs)``, decompressing (or compressing) when the name ends in .gz or
+    .bz2 (any case). Text modes take ``encoding`` and ``errors`` as ``open`` does."""
+    return _OPENERS.get(compression(path), open)(path, mode, **kwargs)
+
+
 @contextlib.contextmanager
 def open_for_reading(path):
     """A binary file object over the file's (decompressed) bytes.
@@ -35,12 +45,10 @@ def open_for_reading(path):
     whereas a real I/O failure carries an errno and passes through.
     """
     kind = compression(path)
-    raw = open(path, "rb")  # closed in the finally below
-    try:
+    with open_compressed(path, "rb") as stream:
         if kind is None:
-            yield raw
+            yield stream
             return
-        stream = gzip.GzipFile(fileobj=raw, mode="rb") if kind == "gz" else bz2.BZ2File(raw, "rb")
         try:
             yield stream
         except (EOFError, zlib.error) as exc:
@@ -49,8 +57,6 @@ def open_for_reading(path):
             if exc.errno is not None:
                 raise
             raise FormatError(path, f"damaged {kind} data ({exc})") from None
-    finally:
-        raw.close()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,88 @@
+"""What several test files share: the peer programs w2v is checked against, and model configurations.
+
+Peers: gensim (a Python package) and word2vec.c's command-line tools (``word2vec``,
+``distance``; the PyPI package ``word2vec`` builds them). Outside CI a missing peer
+skips its tests, saying which peer and how to install it; in CI (``CI=true``, as
+``bash .ci/run`` is run) it fails them, so that a broken install cannot pass as green.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+
+import pytest
+
+# The helpers the w2v.io tests share assert too: give their failures pytest's explanations.
+pytest.register_assert_rewrite("_io_helpers")
+
+# How to get each peer, for the messages.
+INSTALL = {
+    "gensim": "pip install 'gensim>=4.3' (or pip install -e '.[test]')",
+    "word2vec.c": "pip install 'word2vec>=0.11' (it builds word2vec.c's tools beside the Python)",
+}
+
+
+def in_ci():
+    """True where the environment says CI (CI=true, as CI services and .ci/run set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1")
+
+
+def require_peer(found, what, install):
+    """Return ``found``; when it is None, fail the test in CI and skip it elsewhere, naming ``what``."""
+    if found is not None:
+        return found
+    message = f"{what} not found; install it with: {install}"
+    if in_ci():
+        pytest.fail(f"{message} (CI=true: a missing peer is a failure, not a skip)", pytrace=False)
+    pytest.skip(message)
+
+
+def _import(name):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def find_tool(*names):
+    """A word2vec.c program: next to this Python (pip install word2vec puts them there), else on PATH."""
+    for name in names:
+        beside = os.path.join(os.path.dirname(sys.executable), name)
+        if os.access(beside, os.X_OK):
+            return beside
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def require_gensim():
+    """``gensim.models``, or a skip (outside CI) / failure (in CI) naming gensim."""
+    return require_peer(_import("gensim.models"), "gensim (the Python package)", INSTALL["gensim"])
+
+
+def require_word2vec_tool(*names):
+    """The path of the first of word2vec.c's programs ``names`` found, or a skip / failure naming it."""
+    what = "word2vec.c's " + " / ".join(f"`{name}`" for name in names) + " program"
+    return require_peer(find_tool(*names), what, INSTALL["word2vec.c"])
+
+
+@pytest.fixture(scope="session")
+def gensim_models():
+    """``gensim.models``; see require_gensim."""
+    return require_gensim()
+
+
+# Model configurations by name: the architecture (skip-gram / CBOW) and the output layer
+# (negative sampling, hierarchical softmax, or both). Tests add their own sizes and seeds.
+CONFIGS = {
+    "sg-ns": dict(sg=1, hs=0, negative=5),
+    "sg-hs": dict(sg=1, hs=1, negative=0),
+    "sg-ns+hs": dict(sg=1, hs=1, negative=3),
+    "cbow-ns": dict(sg=0, hs=0, negative=5),
+    "cbow-hs": dict(sg=0, hs=1, negative=0),
+    "cbow-ns+hs": dict(sg=0, hs=1, negative=3),
+}
