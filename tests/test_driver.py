@@ -1,8 +1,10 @@
-"""The driver's schedule: which blocks run, in what order, at what learning rate.
+"""The driver and its worker pool run a schedule: which blocks run, in what order,
+at what learning rate, and where a stopped run resumes.
 
 A recording kernel stands in for the compiled one, so these tests see every
 call the driver makes. The expected learning rates are computed here from
 the block sizes alone: alpha - (alpha - min_alpha) * (tokens before) / (all tokens).
+(The schedule on its own, without threads: tests/test_schedule.py.)
 """
 
 import threading
@@ -10,6 +12,7 @@ import threading
 import numpy as np
 import pytest
 
+from w2v import schedule as sched
 from w2v.engine import driver
 from w2v.model import Word2Vec
 
@@ -45,25 +48,23 @@ def encoded():
 
 def run(encoded, *, shuffle, seed=7, epochs=3, kernel=None, **kw):
     kernel = kernel or RecordingKernel()
-    result = driver.train(
-        kernel,
-        encoded,
+    schedule = sched.Schedule(
+        encoded.offsets,
         epochs=epochs,
         alpha=ALPHA,
         min_alpha=MIN_ALPHA,
-        workers=1,
         seed=seed,
         block_words=50,
         shuffle=shuffle,
         evaluate=False,
-        **kw,
     )
+    result = driver.train(kernel, encoded, schedule, workers=1, **kw)
     return kernel.calls, result
 
 
 def block_starts(encoded):
     offsets = np.asarray(encoded.offsets)
-    return [int(offsets[c]) for c in driver.cut_blocks(offsets, 50)[:-1]]
+    return [int(offsets[c]) for c in sched.cut_blocks(offsets, 50)[:-1]]
 
 
 def epochs_of(calls, n_blocks):
@@ -109,21 +110,6 @@ def test_the_order_comes_from_the_seed_alone(encoded):
     assert [c[0] for c in first] != [c[0] for c in other]
 
 
-def test_block_order_is_a_permutation_fixed_by_seed_and_epoch():
-    n = 1000
-    orders = {(s, e): driver.block_order(s, e, n).tolist() for s in range(3) for e in range(3)}
-    for order in orders.values():
-        assert sorted(order) == list(range(n))
-    assert len({tuple(o) for o in orders.values()}) == len(orders)
-    assert driver.block_order(2, 1, n).tolist() == orders[(2, 1)]
-    # no visible bias: each block's mean position over many epochs is near the middle
-    positions = np.zeros(n)
-    for e in range(200):
-        positions[driver.block_order(5, e, n)] += np.arange(n)
-    assert np.abs(positions / 200 - (n - 1) / 2).max() < 0.25 * n
-    assert driver.block_order(0, 0, 0).tolist() == [] and driver.block_order(0, 0, 1).tolist() == [0]
-
-
 @pytest.mark.parametrize("stop_after", [1, 17, 40])
 def test_a_stopped_shuffled_run_resumes_with_the_same_blocks_rates_and_seeds(encoded, stop_after):
     whole, _ = run(encoded, shuffle=True)
@@ -133,11 +119,3 @@ def test_a_stopped_shuffled_run_resumes_with_the_same_blocks_rates_and_seeds(enc
     part2, rest = run(encoded, shuffle=True, start_epoch=epoch, start_block=block)
     assert rest.stopped_at is None
     assert part1 + part2 == whole
-
-
-def test_the_frozen_evaluation_averages_several_blocks():
-    assert driver.eval_sample(3) == [0, 1, 2]  # a small corpus: all of it
-    assert len(driver.eval_sample(21)) == 8  # at least 8 blocks
-    assert len(driver.eval_sample(1694)) == 17  # about 1 %
-    big = driver.eval_sample(10**6)
-    assert len(big) == 20 and big[0] == 0 and big[-1] == 10**6 - 1  # at most 20, spread over the corpus

@@ -1,13 +1,15 @@
 """The compiled engine against the reference math.
 
-1. The kernel's one update step, fed given rows and labels (negatives with
+1. The kernel's one update step, fed given rows and signs (negatives with
    repeats, the target among them, a Huffman path), equals the gradient step
    of w2v.reference to float32 precision.
-2. A short multi-step run of the kernel (workers=1) equals a replay written
-   here in Python: the same documented random stream (splitmix64: subsampling,
-   window shrink, negatives from the alias table, in the kernel's order)
-   driving w2v.reference's objectives in float64. For sg-ns, sg-hs, cbow-ns,
-   cbow-hs and ns+hs together.
+2. One block of the kernel (workers=1) equals w2v.reference.trainer's SGD
+   steps on the draws that w2v.reference.stream replays from the kernel's
+   documented random stream (subsampling, window shrink, negatives from the
+   alias table), in float64. For sg-ns, sg-hs, cbow-ns, cbow-hs, ns+hs and CBOW-sum.
+3. A whole small run of Word2Vec (workers=1, several blocks, shuffled
+   epochs, subsampling on) equals a whole run of the reference trainer to
+   float32 precision: vectors, output matrices and loss histories.
 """
 
 import numpy as np
@@ -16,40 +18,28 @@ import pytest
 from w2v import reference as ref
 from w2v import tables
 from w2v.engine.kernel import KernelModel, logistic_step
-
-MASK = (1 << 64) - 1
-
-
-class SplitMix64:
-    """The kernel's random stream, re-implemented from its definition."""
-
-    def __init__(self, seed):
-        self.state = seed & MASK
-
-    def next_u64(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        return z ^ (z >> 31)
-
-    def next_unit(self):
-        return (self.next_u64() >> 11) * (1.0 / 9007199254740992.0)
+from w2v.model import Word2Vec
+from w2v.reference.stream import SplitMix64, block_draws, draw_negative
+from w2v.reference.trainer import ReferenceTrainer, sgd_step
 
 
-def draw_negative(rng, threshold, alias, target):
-    n = len(threshold)
-    while True:
-        r = rng.next_u64()
-        bucket = ((r >> 32) * n) >> 32
-        low = r & 0xFFFFFFFF
-        w = (
-            bucket
-            if (low < int(threshold[bucket]) or int(threshold[bucket]) == 0xFFFFFFFF)
-            else int(alias[bucket])
-        )
-        if w != target:
-            return w
+def test_the_stream_is_splitmix64():
+    """Published splitmix64 outputs for seed 0 (the reference implementation's first draws)."""
+    rng = SplitMix64(0)
+    assert [rng.next_u64() for _ in range(3)] == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F]
+    rng = SplitMix64(7)
+    assert all(0.0 <= rng.next_unit() < 1.0 for _ in range(1000))
+
+
+def test_alias_draws_follow_the_table_and_skip_the_target():
+    counts = np.array([50, 30, 15, 5])
+    threshold, alias = ref.alias_table(counts, 1.0)
+    rng = SplitMix64(3)
+    draws = np.array([draw_negative(rng, threshold, alias, target=1) for _ in range(40_000)])
+    assert 1 not in draws
+    freq = np.bincount(draws, minlength=4) / len(draws)
+    expected = np.array([50, 0, 15, 5]) / 70
+    np.testing.assert_allclose(freq, expected, atol=0.01)
 
 
 # -- 1. one step with given draws ------------------------------------------------------------------
@@ -101,58 +91,28 @@ def test_step_loss_is_exact_far_into_the_tails():
     assert np.all(np.isfinite(neu1e))
 
 
-# -- 2. a multi-step run against a replay ----------------------------------------------------------
+# -- 2. one block against the reference replay ------------------------------------------------------
 
 
-def replay(case, w_in, w_ns, w_hs, ids, offsets, lr_start, lr_end, seed):
-    """Python replay of one kernel block with w2v.reference doing the math (float64)."""
-    rng = SplitMix64(seed)
-    sg, hs, negative, window = case["sg"], case["hs"], case["negative"], case["window"]
-    keep, (threshold, alias) = case["keep"], case["alias"]
-    hs_objective = ref.HierarchicalSoftmax(case["points"], case["codes"]) if hs else None
-    loss_sum, predictions, seen, kept = 0.0, 0, 0, 0
-    total = offsets[-1] - offsets[0]
-    for s in range(len(offsets) - 1):
-        start = offsets[s] - offsets[0]
-        progress = np.float32(start) / np.float32(total)
-        lr = float(np.float32(lr_start) + (np.float32(lr_end) - np.float32(lr_start)) * progress)
-        sentence = []
-        for w in ids[offsets[s] - offsets[0] : offsets[s + 1] - offsets[0]]:
-            if w < 0:
-                continue
-            seen += 1
-            if keep[w] < 1.0 and rng.next_unit() >= keep[w]:
-                continue
-            sentence.append(int(w))
-        kept += len(sentence)
-        for pos, center in enumerate(sentence):
-            reach = window - rng.next_u64() % window
-            lo, hi = max(pos - reach, 0), min(pos + reach + 1, len(sentence))
-            contexts = [sentence[j] for j in range(lo, hi) if j != pos]
-
-            def predict(h, target, lr=lr):
-                loss, grad_h = 0.0, np.zeros_like(h)
-                if hs:
-                    l_, g_, rows, g_rows = hs_objective(h, target, w_hs)
-                    np.add.at(w_hs, rows, -lr * g_rows)
-                    loss, grad_h = loss + l_, grad_h + g_
-                if negative:
-                    draws = [draw_negative(rng, threshold, alias, target) for _ in range(negative)]
-                    l_, g_, rows, g_rows = ref.negative_sampling(h, target, w_ns, draws)
-                    np.add.at(w_ns, rows, -lr * g_rows)
-                    loss, grad_h = loss + l_, grad_h + g_
-                return loss, grad_h
-
-            if sg:  # each context word's vector predicts the centre word
-                for c in contexts:
-                    loss, grad_h = predict(w_in[c].copy(), center)
-                    w_in[c] -= lr * grad_h
-                    loss_sum, predictions = loss_sum + loss, predictions + 1
-            elif contexts:  # the mean predicts the centre; each context row gets -lr dJ/dh
-                loss, grad_h = predict(w_in[contexts].mean(axis=0), center)
-                np.add.at(w_in, contexts, -lr * grad_h)
-                loss_sum, predictions = loss_sum + loss, predictions + 1
-    return loss_sum, predictions, seen, kept
+def reference_block(case, w_in, w_ns, w_hs, ids, offsets, lr_start, lr_end, seed):
+    """The block through w2v.reference: the replayed draws, then one SGD step per prediction."""
+    draws = block_draws(
+        ids,
+        offsets,
+        lr_start,
+        lr_end,
+        seed,
+        keep=case["keep"],
+        alias=case["alias"],
+        window=case["window"],
+        negative=case["negative"],
+        sg=case["sg"],
+    )
+    hs = ref.HierarchicalSoftmax(case["points"], case["codes"]) if case["hs"] else None
+    ns = ref.negative_sampling if case["negative"] else None
+    step = dict(hs_objective=hs, ns_objective=ns, cbow_mean=case.get("cbow_mean", 1))
+    loss = sum(sgd_step(p, w_in, w_ns, w_hs, **step) for p in draws.predictions)
+    return loss, len(draws.predictions), draws.words, draws.kept
 
 
 CASES = {
@@ -161,11 +121,12 @@ CASES = {
     "cbow-ns": dict(sg=0, hs=0, negative=3),
     "cbow-hs": dict(sg=0, hs=1, negative=0),
     "sg-ns+hs": dict(sg=1, hs=1, negative=2),
+    "cbow-sum-ns+hs": dict(sg=0, hs=1, negative=2, cbow_mean=0),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_multi_step_run_equals_reference_replay(name):
+def test_one_block_equals_the_reference_replay(name):
     rng = np.random.default_rng(11)
     n_words, d, window = 14, 8, 3
     counts = rng.integers(1, 400, size=n_words) * 10
@@ -179,9 +140,10 @@ def test_multi_step_run_equals_reference_replay(name):
     lengths = [7, 1, 12, 0, 9]  # includes a one-word and an empty sentence
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     ids = rng.integers(-1, n_words, size=offsets[-1]).astype(np.int32)  # -1: out of vocabulary
-    w_in = ((rng.random((n_words, d)) - 0.5) / 2).astype(np.float32)
-    w_ns = ((rng.random((n_words, d)) - 0.5) / 2).astype(np.float32) if case["negative"] else None
-    w_hs = ((rng.random((n_words - 1, d)) - 0.5) / 2).astype(np.float32) if case["hs"] else None
+    scale = 0.5 if case.get("cbow_mean", 1) else 0.1
+    w_in = ((rng.random((n_words, d)) - 0.5) * scale).astype(np.float32)
+    w_ns = ((rng.random((n_words, d)) - 0.5) * scale).astype(np.float32) if case["negative"] else None
+    w_hs = ((rng.random((n_words - 1, d)) - 0.5) * scale).astype(np.float32) if case["hs"] else None
     kernel = KernelModel(
         w_in,
         w_ns,
@@ -195,17 +157,14 @@ def test_multi_step_run_equals_reference_replay(name):
         window=window,
         negative=case["negative"],
         hs=case["hs"],
+        cbow_mean=case.get("cbow_mean", 1),
     )
-    expected = [
-        w_in.astype(np.float64),
-        None if w_ns is None else w_ns.astype(np.float64),
-        None if w_hs is None else w_hs.astype(np.float64),
-    ]
+    expected = [None if w is None else w.astype(np.float64) for w in (w_in, w_ns, w_hs)]
     initial = [None if w is None else w.copy() for w in (w_in, w_ns, w_hs)]
     lr_start, lr_end, seed = 0.05, 0.02, 12345
 
     stats = kernel.train_block(ids, offsets, lr_start, lr_end, seed, kernel.scratch(max(lengths)))
-    loss, predictions, seen, kept = replay(case, *expected, ids, offsets, lr_start, lr_end, seed)
+    loss, predictions, seen, kept = reference_block(case, *expected, ids, offsets, lr_start, lr_end, seed)
 
     assert predictions > 20
     assert stats[1:] == (predictions, seen, kept)
@@ -214,3 +173,54 @@ def test_multi_step_run_equals_reference_replay(name):
         if want is not None:
             assert np.abs(got - before).max() > 1e-3  # training moved the weights
             np.testing.assert_allclose(got, want, rtol=0, atol=2e-6)
+
+
+# -- 3. whole runs: the engine against the reference trainer -----------------------------------
+
+
+def small_corpus(n_sentences=300, seed=4):
+    """A few hundred sentences over a Zipf-like vocabulary of 60 words (subsampling bites)."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(60)]
+    p = 1.0 / np.arange(1, 61)
+    p /= p.sum()
+    return [list(rng.choice(words, size=int(rng.integers(2, 16)), p=p)) for _ in range(n_sentences)]
+
+
+RUNS = {
+    "sg-ns": dict(sg=1, hs=0, negative=3),
+    "sg-hs": dict(sg=1, hs=1, negative=0),
+    "cbow-ns": dict(sg=0, hs=0, negative=3),
+    "cbow-hs": dict(sg=0, hs=1, negative=0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_a_whole_run_equals_the_reference_trainer(name):
+    corpus = small_corpus()
+    params = dict(
+        vector_size=10,
+        window=3,
+        min_count=2,
+        sample=1e-2,
+        alpha=0.05,
+        min_alpha=0.001,
+        epochs=2,
+        seed=9,
+        batch_words=400,  # several blocks, shuffled each epoch
+        **RUNS[name],
+    )
+    engine = Word2Vec(workers=1, progress=None, **params).fit(corpus)
+    reference = ReferenceTrainer(**params).fit(corpus)
+    assert engine.wv.index_to_key == reference.index_to_key
+    keep = ref.keep_probability(reference.counts, 1e-2)
+    assert (keep < 1).sum() >= 5  # subsampling is on for the frequent words
+    np.testing.assert_allclose(engine.wv.vectors, reference.w_in, rtol=0, atol=5e-6)
+    assert np.abs(reference.w_in - engine.wv.vectors).max() < 0.01 * np.abs(reference.w_in).max()
+    for got, want in ((engine.w_out_ns, reference.w_out_ns), (engine.w_out_hs, reference.w_out_hs)):
+        assert (got is None) == (want is None)
+        if got is not None:
+            assert np.abs(want).max() > 0.05  # trained
+            np.testing.assert_allclose(got, want, rtol=0, atol=5e-6)
+    np.testing.assert_allclose(engine.loss_history_, reference.loss_history, rtol=1e-5)
+    np.testing.assert_allclose(engine.eval_loss_history_, reference.eval_loss_history, rtol=1e-5)

@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
+from conftest import CONFIGS
 from w2v.corpus import BuiltinCorpus, TextCorpus
 from w2v.model import Word2Vec
 
@@ -21,16 +22,7 @@ def two_topic_corpus(n_sentences=600, length=12, seed=0):
     ]
 
 
-COMBOS = {
-    "sg-ns": dict(sg=1, hs=0, negative=5),
-    "sg-hs": dict(sg=1, hs=1, negative=0),
-    "cbow-ns": dict(sg=0, hs=0, negative=5),
-    "cbow-hs": dict(sg=0, hs=1, negative=0),
-    "sg-ns+hs": dict(sg=1, hs=1, negative=3),
-}
-
-
-@pytest.mark.parametrize("name", sorted(COMBOS))
+@pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_expected_neighbours_emerge_and_loss_falls(name):
     model = Word2Vec(
         vector_size=16,
@@ -42,7 +34,7 @@ def test_expected_neighbours_emerge_and_loss_falls(name):
         seed=2,
         alpha=0.05,
         progress=None,
-        **COMBOS[name],
+        **CONFIGS[name],
     )
     model.fit(two_topic_corpus())
     for word, group in (("a0", GROUP_A), ("b5", GROUP_B)):
@@ -206,19 +198,3 @@ def test_invalid_utf8_is_counted_and_reported(tmp_path, caplog):
     assert any(
         "6 byte(s) of invalid UTF-8" in r.getMessage() and "bad.txt" in r.getMessage() for r in caplog.records
     )
-
-
-def test_block_streams_of_different_seeds_are_unrelated():
-    """The kernel's stream steps its state by GOLDEN: two block seeds that differ by a small
-    multiple of GOLDEN would give the same numbers shifted by a few draws."""
-    from w2v.engine.driver import GOLDEN, MASK64, block_seed
-
-    inverse = pow(GOLDEN, -1, 1 << 64)
-    seeds = {(s, e, b): block_seed(s, e, b) for s in range(6) for e in (-1, 0, 1, 2) for b in range(40)}
-    assert len(set(seeds.values())) == len(seeds)
-    values = sorted(seeds.values())
-    for x in values[:60]:
-        for y in values:
-            if x != y:
-                steps = (y - x) * inverse & MASK64
-                assert min(steps, (1 << 64) - steps) > 10**9  # not within a billion draws of each other

@@ -5,8 +5,10 @@ import threading
 import numpy as np
 import pytest
 
-import w2v.engine.driver as driver
+from conftest import CONFIGS
+from w2v import schedule
 from w2v.corpus import BuiltinCorpus
+from w2v.engine.kernel import KernelModel
 from w2v.io import FormatError
 from w2v.model import Word2Vec
 from w2v.vectors import KeyedVectors
@@ -21,21 +23,21 @@ def corpus():
 
 
 def stop_after(n_blocks, monkeypatch):
-    """An Event that the driver itself sets once ``n_blocks`` blocks have been started."""
-    event, seen, real = threading.Event(), [0], driver.block_seed
+    """An Event that the kernel itself sets once ``n_blocks`` blocks have been started."""
+    event, seen, real = threading.Event(), [0], KernelModel.train_block
 
-    def counting(*args):
+    def counting(self, *args):
         seen[0] += 1
         if seen[0] == n_blocks:
             event.set()
-        return real(*args)
+        return real(self, *args)
 
-    monkeypatch.setattr(driver, "block_seed", counting)
+    monkeypatch.setattr(KernelModel, "train_block", counting)
     return event
 
 
 def test_save_load_round_trip(corpus, tmp_path):
-    model = Word2Vec(**SMALL, sg=1, hs=1, negative=2).fit(corpus)
+    model = Word2Vec(**SMALL, **CONFIGS["sg-ns+hs"]).fit(corpus)  # both output layers to save
     model.save(tmp_path / "m.w2v")
     loaded = Word2Vec.load(tmp_path / "m.w2v")
     assert loaded.get_params() == model.get_params()
@@ -65,14 +67,16 @@ def test_training_continues_after_load_without_touching_the_file(corpus, tmp_pat
 
 
 @pytest.mark.parametrize(
-    "combo", [dict(sg=1, negative=4), dict(sg=0, hs=1, negative=2), dict(sg=0, negative=3, shuffle=False)]
+    "combo",
+    [CONFIGS["sg-ns"], CONFIGS["cbow-ns+hs"], {**CONFIGS["cbow-ns"], "shuffle": False}],
+    ids=["sg-ns", "cbow-ns+hs", "cbow-ns-unshuffled"],
 )
 @pytest.mark.parametrize("through_file", [False, True])
 def test_stopped_and_resumed_run_equals_uninterrupted(corpus, tmp_path, monkeypatch, combo, through_file):
     whole = Word2Vec(**SMALL, **combo).fit(corpus)
     model = Word2Vec(**SMALL, **combo).build_vocab(corpus)
-    n_blocks = len(driver.cut_blocks(model._encoded[1].offsets, 10_000)) - 1
-    per_epoch = n_blocks + len(driver.eval_sample(n_blocks))  # training blocks, then the frozen evaluation
+    n_blocks = len(schedule.cut_blocks(model._encoded[1].offsets, 10_000)) - 1
+    per_epoch = n_blocks + len(schedule.eval_sample(n_blocks))  # training blocks, then the frozen evaluation
     assert n_blocks >= 3
     model.train(stop=stop_after(per_epoch + 2, monkeypatch))  # stops inside the second epoch
     assert model.interrupted and model.epochs_trained_ == 1
@@ -138,7 +142,9 @@ def test_damaged_or_wrong_files_are_format_errors_naming_the_file(corpus, tmp_pa
     start = data.index(b'"vector_size": ') + len(b'"vector_size": ')
     data[start : start + 2] = b"13"  # a parameter that disagrees with the arrays
     damaged.write_bytes(bytes(data))
-    with pytest.raises(FormatError, match="damaged.w2v: not a valid w2v model: array 'w_in'"):
+    with pytest.raises(
+        FormatError, match="damaged.w2v: not a valid w2v model: vector_size=13 but the vectors have 12 dim"
+    ):
         Word2Vec.load(damaged)
     (tmp_path / "v.txt").write_text("2 3\na 1 2 3\nb 1 2 3\n")
     with pytest.raises(FormatError, match="v.txt"):

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from w2v.reference import HierarchicalSoftmax, huffman_codes, negative_sampling, skipgram
-from w2v.reference.trainer import ReferenceTrainer
+from w2v.reference import HierarchicalSoftmax, cbow, huffman_codes, negative_sampling, skipgram
+from w2v.reference.stream import Prediction
+from w2v.reference.trainer import ReferenceTrainer, sgd_step
 from w2v.vectors import KeyedVectors
 
 GROUP_A = [f"a{i}" for i in range(6)]
@@ -56,14 +57,14 @@ def test_same_seed_same_vectors_other_seed_other_vectors():
 
 
 def test_one_skipgram_step_is_a_gradient_step_of_the_pair_loss():
-    """_step applies exactly -lr times the reference gradient (for a pair, and for HS)."""
+    """sgd_step applies exactly -lr times the reference gradient (for a pair, and for HS)."""
     rng = np.random.default_rng(1)
     n_words, d, lr = 9, 4, 0.1
     w_in, w_out = rng.normal(size=(n_words, d)), rng.normal(size=(n_words, d))
-    draw = np.array([2, 2, 5])  # a repeated negative
+    draw = (2, 2, 5)  # a repeated negative
     _, g_in, g_out = skipgram(4, [7], w_in, w_out, negative_sampling, [draw])
     w_in2, w_out2 = w_in.copy(), w_out.copy()
-    ReferenceTrainer._step(negative_sampling, w_in2, w_out2, [4], 7, draw, lr)
+    sgd_step(Prediction((4,), 7, draw, lr), w_in2, w_out2, None, ns_objective=negative_sampling)
     np.testing.assert_allclose(w_in2, w_in - lr * g_in, rtol=0, atol=1e-14)
     np.testing.assert_allclose(w_out2, w_out - lr * g_out, rtol=0, atol=1e-14)
 
@@ -72,9 +73,33 @@ def test_one_skipgram_step_is_a_gradient_step_of_the_pair_loss():
     w_nodes = rng.normal(size=(n_words - 1, d))
     _, g_in, g_nodes = skipgram(4, [7], w_in, w_nodes, hs)
     w_in2, w_nodes2 = w_in.copy(), w_nodes.copy()
-    ReferenceTrainer._step(hs, w_in2, w_nodes2, [4], 7, None, lr)
+    sgd_step(Prediction((4,), 7, (), lr), w_in2, None, w_nodes2, hs_objective=hs)
     np.testing.assert_allclose(w_in2, w_in - lr * g_in, rtol=0, atol=1e-14)
     np.testing.assert_allclose(w_nodes2, w_nodes - lr * g_nodes, rtol=0, atol=1e-14)
+
+
+def test_a_cbow_step_exact_or_as_word2vec_c_applies_it():
+    """cbow_exact: the gradient of the mean (each context row gets dJ/dh / C, a repeated row twice);
+    the default, word2vec.c's convention, gives every context row the whole dJ/dh."""
+    rng = np.random.default_rng(2)
+    n_words, d, lr = 9, 4, 0.1
+    w_in, w_out = rng.normal(size=(n_words, d)), rng.normal(size=(n_words, d))
+    contexts, draw = (1, 3, 3, 6), (2, 8)
+    _, g_in, g_out = cbow(5, list(contexts), w_in, w_out, negative_sampling, draw)
+    exact_in, exact_out = w_in.copy(), w_out.copy()
+    sgd_step(
+        Prediction(contexts, 5, draw, lr),
+        exact_in,
+        exact_out,
+        None,
+        ns_objective=negative_sampling,
+        cbow_exact=True,
+    )
+    np.testing.assert_allclose(exact_in, w_in - lr * g_in, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(exact_out, w_out - lr * g_out, rtol=0, atol=1e-14)
+    w2v_in = w_in.copy()
+    sgd_step(Prediction(contexts, 5, draw, lr), w2v_in, w_out.copy(), None, ns_objective=negative_sampling)
+    np.testing.assert_allclose(w2v_in - w_in, len(contexts) * (exact_in - w_in), rtol=1e-12, atol=1e-14)
 
 
 def test_too_small_vocabulary_is_a_clear_error():

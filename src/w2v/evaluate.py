@@ -1,6 +1,8 @@
 """The standard benchmarks: word analogies and word-pair similarity.
 
-The protocol is gensim's, question for question, so scores compare across
+It uses only KeyedVectors' public queries (``most_similar``,
+``most_similar_cosmul``, ``similarity``), so it works on any object that has
+them. The protocol is gensim's, question for question, so scores compare across
 tools (the tests check equality with gensim on the same vectors):
 
 - only the first ``restrict_vocab`` words (the most frequent) take part;
@@ -24,8 +26,6 @@ from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
-
-from .vectors import _top
 
 logger = logging.getLogger("w2v")
 
@@ -76,17 +76,12 @@ def _ok_vocab(kv, restrict_vocab, case_insensitive):
     return ok
 
 
-def _answer_rows(kv, rows, method, restrict_vocab, topn=5):
-    """The top ``topn`` rows for a is to b as c is to ?, question rows left out."""
-    ia, ib, ic = rows
-    exclude = [ia, ib, ic]
-    if method == "3cosadd":
-        query = kv._query_vector([ib, ic, ia], [1.0, 1.0, -1.0])
-        scores = kv._scores(query, restrict_vocab)
-    else:
-        scores = kv._cosmul_scores([kv._unit_row(ib), kv._unit_row(ic)], [kv._unit_row(ia)], restrict_vocab)
-    best = _top(scores, topn + len(exclude))
-    return [int(i) for i in best if i not in exclude][:topn]
+def _answers(kv, a, b, c, method, restrict_vocab, topn=5):
+    """The top ``topn`` words for a is to b as c is to ? (spellings in ``kv``), question words left out."""
+    query = kv.most_similar if method == "3cosadd" else kv.most_similar_cosmul
+    return [
+        word for word, _ in query(positive=[b, c], negative=[a], topn=topn, restrict_vocab=restrict_vocab)
+    ]
 
 
 def accuracy(section):
@@ -143,8 +138,8 @@ def evaluate_word_analogies(
         a, b, c, expected = question
         ignore = {a, b, c}
         predicted = None
-        for i in _answer_rows(kv, (ok_vocab[a], ok_vocab[b], ok_vocab[c]), method, restrict_vocab):
-            key = kv.index_to_key[i]
+        spelled = [kv.index_to_key[ok_vocab[w]] for w in (a, b, c)]
+        for key in _answers(kv, *spelled, method, restrict_vocab):
             predicted = key.upper() if case_insensitive else key
             if predicted in ok_vocab and predicted not in ignore:
                 break
@@ -217,7 +212,7 @@ def evaluate_word_pairs(kv, pairs="wordsim353", delimiter="\t", restrict_vocab=3
             oov += 1
             continue
         gold.append(score)
-        model.append(float(np.dot(kv._unit_row(ok_vocab[a]), kv._unit_row(ok_vocab[b]))))
+        model.append(kv.similarity(kv.index_to_key[ok_vocab[a]], kv.index_to_key[ok_vocab[b]]))
     if not gold:
         raise DatasetError(f"{path}: no pair has both words in the vocabulary ({oov} pairs skipped)")
     pearson = _pearson(gold, model)

@@ -1,15 +1,15 @@
 """Word2Vec: the estimator. Parameters, vocabulary, training; vectors in ``wv``.
 
-Parameter names and defaults follow gensim's ``Word2Vec``. ``__init__`` only
-stores and checks parameters; ``build_vocab`` reads the corpus once;
-``train`` runs the compiled engine; ``fit`` does both and returns ``self``.
+Parameter names and defaults follow gensim's ``Word2Vec``. ``__init__``
+stores the parameters (and checks them, for an early error); ``build_vocab``
+reads the corpus once; ``train`` runs the compiled engine; ``fit`` does both
+and returns ``self``. ``build_vocab`` and ``train`` check the parameters
+again, so a value changed after construction gives the same clear error.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import numbers
 import os
 import time
 
@@ -18,76 +18,18 @@ import numpy as np
 from . import tables
 from .corpus import MAX_SENTENCE_LENGTH
 from .engine import driver
-from .engine.kernel import KernelModel
+from .engine.kernel import KernelModel, TrainingDiverged
+from .io import FormatError
+from .params import CONSTRAINTS, check_param, check_params
 from .progress import Progress
+from .run_state import RunState, float_from_json, json_float
+from .schedule import BLOCK_WORDS, Schedule
+from .storage import ModelFile, load_model, save_model
 from .vectors import KeyedVectors
-from .vocab import encode, finalize_vocab, scan_corpus
+from .vocab import Vocabulary, encode, finalize_vocab, scan_corpus
+from .weights import initial_weights
 
 logger = logging.getLogger("w2v")
-
-
-def _int(lo, hi=None):
-    def check(v):
-        return (
-            isinstance(v, numbers.Integral)
-            and not isinstance(v, bool)
-            and v >= lo
-            and (hi is None or v <= hi)
-        )
-
-    return check, f"an integer >= {lo}" + (f" and <= {hi}" if hi is not None else "")
-
-
-def _zero_or_one(meaning):
-    return (lambda v: v in (0, 1) and not isinstance(v, float)), meaning
-
-
-def _real(lo, hi, lo_open=False):
-    def check(v):
-        if not isinstance(v, numbers.Real) or isinstance(v, bool) or not np.isfinite(v):
-            return False
-        return (v > lo if lo_open else v >= lo) and v <= hi
-
-    return check, f"a number {'>' if lo_open else '>='} {lo} and <= {hi}"
-
-
-# One table of constraints, one error message: name, value, allowed range.
-CONSTRAINTS = {
-    "vector_size": _int(1, 10_000),
-    "window": _int(1, 1_000),
-    "min_count": _int(1),
-    "max_final_vocab": (lambda v: v is None or _int(2)[0](v), "None or an integer >= 2"),
-    "sg": _zero_or_one("0 (CBOW) or 1 (skip-gram)"),
-    "hs": _zero_or_one("0 or 1"),
-    "negative": _int(0, 1_000),
-    "ns_exponent": _real(-10.0, 10.0),
-    "sample": _real(0.0, 1.0),
-    "alpha": _real(0.0, 10.0, lo_open=True),
-    "min_alpha": _real(0.0, 10.0),
-    "epochs": _int(1, 100_000),
-    "workers": _int(1, 1_024),
-    "seed": _int(0, 2**63 - 1),
-    "cbow_mean": _zero_or_one("0 (sum) or 1 (mean)"),
-    "max_sentence_length": _int(1),
-    "shuffle": _zero_or_one("True or False (1 or 0)"),
-}
-
-
-def check_param(name, value):
-    check, allowed = CONSTRAINTS[name]
-    if not check(value):
-        raise ValueError(f"{name}={value!r} is invalid: must be {allowed}")
-
-
-def check_params(params):
-    for name, value in params.items():
-        check_param(name, value)
-    if not params["hs"] and params["negative"] == 0:
-        raise ValueError("hs=0 and negative=0 leave nothing to train: set hs=1 or negative >= 1")
-    if params["min_alpha"] > params["alpha"]:
-        raise ValueError(
-            f"min_alpha={params['min_alpha']!r} is invalid: must be <= alpha={params['alpha']!r}"
-        )
 
 
 class Word2Vec:
@@ -101,11 +43,11 @@ class Word2Vec:
     vectors (``cbow_mean=1``, or their sum with 0), and every context vector
     receives the whole input error, undivided (see docs/engine.md).
 
-    ``shuffle=True`` (the default) visits the corpus's blocks of about 10,000
-    words in a new random order each epoch, drawn from ``seed``; ``False``
-    keeps corpus order, as word2vec.c and gensim do. On corpora ordered by
-    topic (Wikipedia dumps, text8) the shuffled order gives better vectors
-    (docs/engine.md).
+    ``shuffle=True`` (the default) visits the corpus's blocks of about
+    ``batch_words`` words in a new random order each epoch, drawn from
+    ``seed``; ``False`` keeps corpus order, as word2vec.c and gensim do. On
+    corpora ordered by topic (Wikipedia dumps, text8) the shuffled order
+    gives better vectors (docs/engine.md).
     """
 
     def __init__(
@@ -127,10 +69,9 @@ class Word2Vec:
         cbow_mean=1,
         max_sentence_length=MAX_SENTENCE_LENGTH,
         shuffle=True,
+        batch_words=BLOCK_WORDS,
         progress="auto",
     ):
-        if workers is None:
-            workers = max(1, min(3, os.cpu_count() or 1))
         self.vector_size = vector_size
         self.window = window
         self.min_count = min_count
@@ -148,24 +89,42 @@ class Word2Vec:
         self.cbow_mean = cbow_mean
         self.max_sentence_length = max_sentence_length
         self.shuffle = shuffle
+        self.batch_words = batch_words
         self.progress = progress
-        check_params(self.get_params())
+        check_params(self.get_params())  # an early error; checked again where the work happens
         self.wv = None
+        self.vocab_ = None
+        self.w_out_ns = None  # (V, d) float32, the output vectors of negative sampling
+        self.w_out_hs = None  # (V - 1, d) float32, the inner nodes of hierarchical softmax
+        self.huffman_ = None  # (points, codes, code_lens) of hierarchical softmax
         self.loss_history_ = []  # mean loss per prediction trained on, one entry per epoch
         self.eval_loss_history_ = []  # the objective with frozen weights on a fixed sample, per epoch
         self.epochs_trained_ = 0
         self.train_seconds_ = 0.0
-        self._encoded = None  # (corpus object, EncodedCorpus) kept from build_vocab for train
-        self._run = None  # the training run in progress, while one is interrupted
+        self.words_trained_ = 0
+        self.invalid_utf8_ = 0
         self.corpus_ = None  # what the model was trained on (a name or path), when known
+        self._encoded = None  # (corpus object, EncodedCorpus) kept from build_vocab for train
+        self._run = None  # the RunState of a training run that was stopped before its end
 
     def get_params(self):
         return {name: getattr(self, name) for name in CONSTRAINTS}
+
+    @property
+    def run_state(self):
+        """The RunState of a run that was stopped before its end, else None."""
+        return self._run
+
+    @property
+    def interrupted(self):
+        """True while a training run was stopped before its end (``train`` resumes it)."""
+        return self._run is not None
 
     # -- vocabulary ------------------------------------------------------------------------------
 
     def build_vocab(self, corpus):
         """Count words in one pass over ``corpus``, keep the frequent ones, set up the weights."""
+        check_params(self.get_params())
         _check_corpus(corpus)
         started = time.perf_counter()
         words, counts, encoded = scan_corpus(corpus, self.max_sentence_length)
@@ -183,8 +142,17 @@ class Word2Vec:
         self.invalid_utf8_ = int(getattr(corpus, "invalid_utf8", 0))
         if self.invalid_utf8_:
             logger.warning("%r: replaced %d byte(s) of invalid UTF-8 with U+FFFD", corpus, self.invalid_utf8_)
+        if self._encoded is not None:
+            self._encoded[1].close()
         self._encoded = (corpus, encoded)
-        self._init_weights()
+        n_words, d = len(vocab), self.vector_size
+        self.wv = KeyedVectors(vocab.index_to_key, initial_weights(n_words, d, self.seed), vocab.counts)
+        self.w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
+        self.w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
+        self.huffman_ = tables.huffman_table(vocab.counts) if self.hs else None
+        self.loss_history_, self.eval_loss_history_ = [], []
+        self.epochs_trained_ = 0
+        self._run = None
         logger.info(
             "vocabulary: %d words (min_count %d) from %d tokens, %d distinct, in %.1f s",
             len(vocab),
@@ -195,35 +163,34 @@ class Word2Vec:
         )
         return self
 
-    def _init_weights(self):
-        n_words, d = len(self.vocab_), self.vector_size
-        rng = np.random.default_rng(self.seed)
-        w_in = np.empty((n_words, d), dtype=np.float32)  # (V, d) float32, word2vec.c's init
-        for start in range(0, n_words, 65536):  # in slices: no float64 copy of the whole matrix
-            stop = min(start + 65536, n_words)
-            w_in[start:stop] = (rng.random((stop - start, d), dtype=np.float32) - 0.5) / d
-        w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
-        w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
-        self._set_weights(w_in, w_out_ns, w_out_hs)
-        self.loss_history_ = []
-        self.eval_loss_history_ = []
-        self.epochs_trained_ = 0
-        self._run = None
+    # -- training --------------------------------------------------------------------------------
 
-    def _set_weights(self, w_in, w_out_ns, w_out_hs):
-        """Install weights (fresh or loaded) and the tables the kernel needs."""
-        self.w_out_ns, self.w_out_hs = w_out_ns, w_out_hs
-        counts, n_words = self.vocab_.counts, len(self.vocab_)
-        if self.hs:
-            points, codes, lens = tables.huffman_table(counts)
-        else:
-            points, codes, lens = (
-                np.zeros((n_words, 1), np.int32),
-                np.zeros((n_words, 1), np.uint8),
-                np.zeros(n_words, np.int32),
+    def _kernel_model(self):
+        """The compiled kernel's view of the weights, with tables for the current parameters."""
+        d = self.wv.vectors.shape[1]
+        if self.vector_size != d:
+            raise ValueError(
+                f"vector_size={self.vector_size} does not match the weights ({d}); call build_vocab"
             )
-        self._kernel = KernelModel(
-            w_in,
+        for name, wanted, have in (
+            ("negative", bool(self.negative), self.w_out_ns is not None),
+            ("hs", bool(self.hs), self.w_out_hs is not None),
+        ):
+            if wanted != have:
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r} was changed after build_vocab: the model has "
+                    f"{'no' if wanted else 'an'} output matrix for it; call build_vocab again"
+                )
+        counts, n_words = self.vocab_.counts, len(self.vocab_)
+        if self.hs and self.huffman_ is None:
+            self.huffman_ = tables.huffman_table(counts)
+        if self.huffman_ is not None:
+            points, codes, lens = self.huffman_
+        else:  # the kernel indexes (V, L >= 1) tables even without hierarchical softmax
+            points, codes = np.zeros((n_words, 1), np.int32), np.zeros((n_words, 1), np.uint8)
+            lens = np.zeros(n_words, np.int32)
+        return KernelModel(
+            self.wv.vectors,
             self.w_out_ns,
             self.w_out_hs,
             tables.keep_table(counts, self.sample, counts.sum()),
@@ -237,9 +204,19 @@ class Word2Vec:
             hs=self.hs,
             cbow_mean=self.cbow_mean,
         )
-        self.wv = KeyedVectors(self.vocab_.index_to_key, w_in, counts)
 
-    # -- training --------------------------------------------------------------------------------
+    def _encoded_corpus(self, corpus):
+        """The encoded corpus to train on: kept from build_vocab, or ``corpus`` encoded now."""
+        if corpus is None or (self._encoded is not None and corpus is self._encoded[0]):
+            if self._encoded is None:
+                raise ValueError("train() needs the corpus again: the encoded copy was released")
+            return self._encoded[1]
+        _check_corpus(corpus)
+        encoded = encode(corpus, self.vocab_.key_to_index, self.max_sentence_length)
+        if self._encoded is not None:
+            self._encoded[1].close()
+        self._encoded = (corpus, encoded)  # kept while a run is stopped, to resume without re-reading
+        return encoded
 
     def train(self, corpus=None, epochs=None, stop=None):
         """Train on ``corpus`` (by default the one given to build_vocab).
@@ -256,56 +233,59 @@ class Word2Vec:
         """
         if self.wv is None:
             raise RuntimeError("call build_vocab(corpus) (or fit) before train")
-        if corpus is None or (self._encoded is not None and corpus is self._encoded[0]):
-            if self._encoded is None:
-                raise ValueError("train() needs the corpus again: the encoded copy was released")
-            encoded = self._encoded[1]
-        else:
-            _check_corpus(corpus)
-            encoded = encode(corpus, self.vocab_.key_to_index, self.max_sentence_length)
-            if self._encoded is not None:
-                self._encoded[1].close()
-            self._encoded = (corpus, encoded)  # kept while a run is stopped, to resume without re-reading
+        check_params(self.get_params())
+        kernel = self._kernel_model()
+        encoded = self._encoded_corpus(corpus)
         if self._run is None:
             epochs = self.epochs if epochs is None else epochs
             check_param("epochs", epochs)
-            self._run = {"epochs": epochs, "epoch_offset": self.epochs_trained_, "epoch": 0, "block": 0}
-            self._run.update(n_tokens=int(encoded.n_tokens), n_sentences=len(encoded.offsets) - 1)
-            self._run["partial"] = None
+            self._run = RunState(epochs, self.epochs_trained_, encoded.n_tokens, encoded.n_sentences)
         run = self._run
-        if (run["n_tokens"], run["n_sentences"]) != (encoded.n_tokens, len(encoded.offsets) - 1):
-            raise ValueError(
-                f"this model's training run was interrupted on a corpus of {run['n_tokens']} tokens in "
-                f"{run['n_sentences']} sentences; resume it on that corpus, not on one of "
-                f"{encoded.n_tokens} tokens in {len(encoded.offsets) - 1} sentences"
-            )
-        if run["epoch"] or run["block"]:
-            logger.info("resuming the run at epoch %d, block %d", run["epoch"] + 1, run["block"])
-        partial = driver.EpochStats(**run["partial"]) if run["partial"] else None
-        progress = Progress(run["epochs"], self.progress) if self.progress else None
+        problem = run.corpus_mismatch(encoded.n_tokens, encoded.n_sentences)
+        if problem:
+            raise ValueError(problem)
+        if run.started:
+            logger.info("resuming the run at epoch %d, block %d", run.epoch + 1, run.block)
+        schedule = Schedule(
+            encoded.offsets,
+            epochs=run.epochs,
+            alpha=self.alpha,
+            min_alpha=self.min_alpha,
+            seed=self.seed,
+            shuffle=self.shuffle,
+            epoch_offset=run.epoch_offset,
+            block_words=self.batch_words,
+        )
+        progress = Progress(run.epochs, self.progress) if self.progress else None
         started = time.perf_counter()
         try:
             result = driver.train(
-                self._kernel,
+                kernel,
                 encoded,
-                epochs=run["epochs"],
-                alpha=self.alpha,
-                min_alpha=self.min_alpha,
-                workers=self.workers,
-                seed=self.seed,
-                shuffle=bool(self.shuffle),
-                start_epoch=run["epoch"],
-                start_block=run["block"],
-                partial=partial,
-                epoch_offset=run["epoch_offset"],
+                schedule,
+                workers=self.workers or max(1, min(3, os.cpu_count() or 1)),
+                start_epoch=run.epoch,
+                start_block=run.block,
+                partial=run.partial,
                 progress=progress,
                 stop=stop,
             )
+        except TrainingDiverged as e:
+            self._run = None
+            raise TrainingDiverged(
+                e.code,
+                f"{e}: alpha={self.alpha!r} is too high for this corpus and these settings "
+                "(try 0.025 for skip-gram, 0.05 for CBOW); the model's weights are no longer usable",
+            ) from None
         finally:
             if progress is not None:
                 progress.close()
             self.wv.reset_norms()
         self.train_seconds_ += time.perf_counter() - started
+        self._record(result)
+        return self
+
+    def _record(self, result):
         for st in result.epochs:
             self.loss_history_.append(st.mean_loss)
             self.eval_loss_history_.append(st.eval_loss)
@@ -324,39 +304,97 @@ class Word2Vec:
                 self._encoded[1].close()
             self._encoded = None
         else:
-            run["epoch"], run["block"] = result.stopped_at
-            run["partial"] = dataclasses.asdict(result.partial)
-            logger.info("training stopped at epoch %d, block %d", run["epoch"] + 1, run["block"])
-        return self
+            (self._run.epoch, self._run.block), self._run.partial = result.stopped_at, result.partial
+            logger.info("training stopped at epoch %d, block %d", self._run.epoch + 1, self._run.block)
 
-    @property
-    def interrupted(self):
-        """True while a training run was stopped before its end (``train`` resumes it)."""
-        return self._run is not None
+    def fit(self, corpus):
+        """build_vocab then train; returns self."""
+        return self.build_vocab(corpus).train(corpus)
 
     # -- files -----------------------------------------------------------------------------------
 
     def save(self, path):
         """Write the whole model (vocabulary, weights, parameters, training state) to ``path``.
 
-        The native format (see ``w2v.io.native``), written atomically: a save
+        The native format (see ``w2v.storage``), written atomically: a save
         that fails or is interrupted leaves any existing file as it was.
         """
-        from .storage import save_model
-
-        save_model(self, path)
+        if self.wv is None:
+            raise ValueError("the model has no vocabulary yet: call build_vocab or fit before save")
+        points, codes, lens = self.huffman_ if self.huffman_ is not None else (None, None, None)
+        state = {
+            "epochs_trained": self.epochs_trained_,
+            "loss_history": [json_float(v) for v in self.loss_history_],
+            "eval_loss_history": [json_float(v) for v in self.eval_loss_history_],
+            "train_seconds": self.train_seconds_,
+            "invalid_utf8": self.invalid_utf8_,
+            "corpus_total_words": int(self.vocab_.total_words),
+            "run": None if self._run is None else self._run.to_json(),
+            "corpus": self.corpus_,
+        }
+        arrays = {
+            "w_in": self.wv.vectors,
+            "w_out_ns": self.w_out_ns,
+            "w_out_hs": self.w_out_hs,
+            "counts": self.vocab_.counts,
+            "hs_points": points,
+            "hs_codes": codes,
+            "hs_code_lens": lens,
+        }
+        save_model(path, ModelFile(self.get_params(), state, self.vocab_.index_to_key, arrays))
 
     @classmethod
     def load(cls, path, mmap=True):
         """A model saved with ``save``. Its arrays are mapped from the file copy-on-write, so it
         opens at once, and training can continue (``train``) without touching the file."""
-        from .storage import load_model
+        saved = load_model(path, mmap=mmap)
+        try:
+            return cls._from_file(saved)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+            raise FormatError(path, f"not a valid w2v model: {detail}") from None
 
-        return load_model(cls, path, mmap=mmap)
-
-    def fit(self, corpus):
-        """build_vocab then train; returns self."""
-        return self.build_vocab(corpus).train(corpus)
+    @classmethod
+    def _from_file(cls, saved):
+        params, state, arrays = saved.params, saved.state, saved.arrays
+        params.setdefault("shuffle", False)  # files from before the parameter: trained in corpus order
+        unknown = set(params) - set(CONSTRAINTS)
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+        model = cls(**params)
+        w_in = arrays["w_in"]
+        if w_in.shape[1] != model.vector_size:
+            raise ValueError(
+                f"vector_size={model.vector_size} but the vectors have {w_in.shape[1]} dimensions"
+            )
+        for name, wanted in (("w_out_ns", bool(model.negative)), ("w_out_hs", bool(model.hs))):
+            if (arrays[name] is not None) != wanted:
+                raise ValueError(f"array {name!r} is {'missing' if wanted else 'unexpected'}")
+        counts = np.asarray(arrays["counts"], dtype=np.int64)
+        if len(counts) and counts.min() < 1:
+            raise ValueError("a word count is below 1")
+        total = state["corpus_total_words"]
+        if isinstance(total, bool) or not isinstance(total, int) or total < counts.sum():
+            raise ValueError("the corpus word total is damaged")
+        model.vocab_ = Vocabulary(saved.keys, counts, total)
+        model.wv = KeyedVectors(saved.keys, w_in, counts)
+        model.w_out_ns, model.w_out_hs = arrays["w_out_ns"], arrays["w_out_hs"]
+        if arrays["hs_points"] is not None:
+            model.huffman_ = (arrays["hs_points"], arrays["hs_codes"], arrays["hs_code_lens"])
+        elif model.hs:  # a file from before the tables were stored
+            model.huffman_ = tables.huffman_table(counts)
+        model.epochs_trained_ = int(state["epochs_trained"])
+        model.loss_history_ = [float_from_json(v) for v in state["loss_history"]]
+        model.eval_loss_history_ = [float_from_json(v) for v in state["eval_loss_history"]]
+        model.train_seconds_ = float(state["train_seconds"])
+        model.invalid_utf8_ = int(state["invalid_utf8"])
+        model.corpus_total_words_ = total
+        model._run = RunState.from_json(state["run"])
+        corpus = state.get("corpus")
+        if corpus is not None and not isinstance(corpus, str):
+            raise ValueError("the corpus record is damaged")
+        model.corpus_ = corpus
+        return model
 
 
 def _check_corpus(corpus):

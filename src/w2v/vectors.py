@@ -13,7 +13,7 @@ agree with gensim's on the same vectors:
 An unknown word raises ``KeyError`` with a message that names the word and,
 when there are any, close spellings that are in the vocabulary.
 
-Reading, writing and benchmarks live in ``w2v.io`` and ``w2v.evaluate``;
+Reading, writing and benchmarks live in ``w2v.storage`` and ``w2v.evaluate``;
 the methods here that mirror gensim's (``save_word2vec_format``,
 ``evaluate_word_analogies``, ...) only hand over to them.
 """
@@ -25,6 +25,9 @@ import logging
 import numbers
 
 import numpy as np
+
+from . import evaluate, storage
+from .io import load_word2vec_format, save_word2vec_format
 
 logger = logging.getLogger("w2v")
 
@@ -312,48 +315,36 @@ class KeyedVectors:
         sims = unit @ (mean / length if length > 0 else mean)
         return sorted(zip(sims.tolist(), words, strict=True))[0][1]
 
-    # -- evaluation and files (hand-overs to w2v.evaluate and w2v.io) ---------------------------
+    # -- evaluation and files (hand-overs to w2v.evaluate and w2v.storage) ------------------------
 
     def evaluate_word_analogies(
         self, analogies="google", restrict_vocab=30000, case_insensitive=True, method="3cosadd"
     ):
         """Accuracy on an analogy set; see ``w2v.evaluate.evaluate_word_analogies``."""
-        from .evaluate import evaluate_word_analogies
-
-        return evaluate_word_analogies(self, analogies, restrict_vocab, case_insensitive, method)
+        return evaluate.evaluate_word_analogies(self, analogies, restrict_vocab, case_insensitive, method)
 
     def evaluate_word_pairs(
         self, pairs="wordsim353", delimiter="\t", restrict_vocab=300000, case_insensitive=True
     ):
         """Correlation with human similarity judgements; see ``w2v.evaluate.evaluate_word_pairs``."""
-        from .evaluate import evaluate_word_pairs
-
-        return evaluate_word_pairs(self, pairs, delimiter, restrict_vocab, case_insensitive)
+        return evaluate.evaluate_word_pairs(self, pairs, delimiter, restrict_vocab, case_insensitive)
 
     def save(self, path, fmt=None):
         """Write to ``path`` atomically; format by ``fmt`` or the suffix (.bin, .txt/.vec, else native)."""
-        from .storage import save_vectors
-
-        save_vectors(self, path, fmt)
+        storage.save_vectors(path, self.index_to_key, self.vectors, self.counts, fmt)
 
     @classmethod
     def load(cls, path, fmt=None, mmap=True):
         """Vectors from any format w2v reads (detected from the content unless ``fmt`` is given)."""
-        from .storage import load_vectors
-
-        return load_vectors(path, fmt, mmap=mmap)
+        return cls(*storage.load_vectors(path, fmt, mmap=mmap))
 
     def save_word2vec_format(self, fname, binary=False, write_header=True):
         """word2vec.c's text (or ``binary``) format; ``write_header=False`` gives GloVe-style text."""
-        from .io import save_word2vec_format
-
         save_word2vec_format(fname, self.index_to_key, self.vectors, binary=binary, header=write_header)
 
     @classmethod
     def load_word2vec_format(cls, fname, binary=False, limit=None, no_header=False, unicode_errors="strict"):
         """Vectors from word2vec.c's text or binary format (or GloVe text with ``no_header``)."""
-        from .io import load_word2vec_format
-
         keys, vectors = load_word2vec_format(
             fname, binary=binary, limit=limit, no_header=no_header, unicode_errors=unicode_errors
         )

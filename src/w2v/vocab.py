@@ -60,6 +60,10 @@ class EncodedCorpus:
         return int(self.offsets[-1])
 
     @property
+    def n_sentences(self):
+        return len(self.offsets) - 1
+
+    @property
     def longest_sentence(self):
         return int(np.diff(self.offsets).max()) if len(self.offsets) > 1 else 0
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
+from ..run_state import json_float
 from .common import (
     UserError,
     add_common_flags,
@@ -184,10 +184,7 @@ def evaluate(args):
             )
     if args.json:
         print_json(
-            [
-                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-                for r in results
-            ]
+            [{k: (json_float(v) if isinstance(v, float) else v) for k, v in r.items()} for r in results]
         )
         return 0
     print(f"{'dataset':<14} {'measure':<22} {'score':>8} {'scored':>8} {'skipped':>8}")
@@ -224,16 +221,12 @@ def info(args):
         report["corpus"] = model.corpus_
         report["epochs_trained"] = model.epochs_trained_
         report["train_seconds"] = round(model.train_seconds_, 3)
-        report["loss_per_epoch"] = [_finite(x) for x in model.loss_history_]
-        report["frozen_loss_per_epoch"] = [_finite(x) for x in model.eval_loss_history_]
+        report["loss_per_epoch"] = [json_float(x) for x in model.loss_history_]
+        report["frozen_loss_per_epoch"] = [json_float(x) for x in model.eval_loss_history_]
         report["interrupted"] = None
         if model.interrupted:
-            run = model._run
-            report["interrupted"] = {
-                "epoch": run["epoch"] + 1,
-                "epochs": run["epochs"],
-                "block": run["block"],
-            }
+            run = model.run_state
+            report["interrupted"] = {"epoch": run.epoch + 1, "epochs": run.epochs, "block": run.block}
     if args.json:
         print_json(report)
         return 0
@@ -273,10 +266,6 @@ def _holds_model(path):
     from ..io import load_native, sniff_format
 
     return sniff_format(path) == "native" and load_native(path, verify=False)[0] == "model"
-
-
-def _finite(x):
-    return None if x is None or not math.isfinite(x) else x
 
 
 def _fmt(x):

@@ -144,7 +144,9 @@ def run(args):
             raise UserError(f"{args.resume} does not say which corpus it was trained on: give CORPUS")
         corpus = resolve_corpus(spec, progress=not args.quiet)
         model.progress = progress
-        logger.info("resuming %s: epoch %d of %d", args.resume, model._run["epoch"] + 1, model._run["epochs"])
+        logger.info(
+            "resuming %s: epoch %d of %d", args.resume, model.run_state.epoch + 1, model.run_state.epochs
+        )
     else:
         spec = args.corpus or "moby-dick"
         model = Word2Vec(**given, progress=progress)  # checks every value before reading the corpus
@@ -158,7 +160,7 @@ def run(args):
         if args.vectors:
             resume += ["--vectors", args.vectors]
         print(
-            f"w2v: training stopped at epoch {model._run['epoch'] + 1} of {model._run['epochs']}; "
+            f"w2v: training stopped at epoch {model.run_state.epoch + 1} of {model.run_state.epochs}; "
             f"checkpoint saved to {checkpoint}\nw2v: resume with: {shlex.join(resume)}",
             file=sys.stderr,
         )

@@ -42,7 +42,7 @@ class KernelUnavailable(RuntimeError):
     """The compiled kernel is missing or does not match this binding."""
 
 
-class KernelError(RuntimeError):
+class KernelError(ValueError):
     """The kernel refused a block (a broken precondition); ``code`` is its error code."""
 
     def __init__(self, code, message):
@@ -252,10 +252,14 @@ class KernelModel:
         )
 
     def scratch(self, longest_sentence):
-        """Per-thread scratch buffers, sized by the kernel itself: (work float32, iwork int32, stats float64)."""
+        """Per-thread scratch, sized by the kernel itself: (work float32, iwork int32, stats float64)."""
         floats = self.lib.w2v_scratch_floats(self.dim, self.negative, self.max_code_len)
         ints = self.lib.w2v_scratch_ints(max(int(longest_sentence), 1), self.negative, self.max_code_len)
-        return np.zeros(floats, dtype=np.float32), np.zeros(ints, dtype=np.int32), np.zeros(4, dtype=np.float64)
+        return (
+            np.zeros(floats, dtype=np.float32),
+            np.zeros(ints, dtype=np.int32),
+            np.zeros(4, dtype=np.float64),
+        )
 
     def train_block(self, ids, offsets, lr_start, lr_end, seed, scratch):
         """Train on sentences ``offsets[i]..offsets[i+1]`` of ``ids`` (a slice of

@@ -1,26 +1,34 @@
-"""The reference trainer: plain SGD over (centre, context) windows.
+"""The reference trainer: plain SGD, built only from :mod:`w2v.reference`, on the
+engine's own schedule and random stream.
 
 Slow and obviously correct: every update is a gradient step computed by the
-pure functions of :mod:`w2v.reference`. It is the behavioural oracle for the
-compiled engine and the classroom mode of w2v.
+pure functions of :mod:`w2v.reference`, in float64. It follows the engine's
+conventions exactly, so a whole small run of the compiled engine
+(``workers=1``) equals a run of this trainer to float32 precision (the
+tests check it for every architecture and objective):
 
-What one epoch does, sentence by sentence (as word2vec.c does):
+- the same vocabulary (``w2v.vocab``), initial vectors (``w2v.weights``)
+  and schedule (``w2v.schedule``: blocks, their order, learning rates and
+  seeds);
+- the same draws: :func:`w2v.reference.stream.block_draws` replays the
+  kernel's splitmix64 stream (subsampling, window shrink, negatives from
+  Vose's alias table) as explicit arguments;
+- skip-gram: each context word's input vector predicts the centre word
+  (word2vec.c's and gensim's direction), one SGD step per (context, centre)
+  pair, the context's input row updated right after its step;
+- CBOW: the mean (``cbow_mean=1``) or sum of the context vectors predicts
+  the centre word; as in word2vec.c and gensim, every context row receives
+  the whole input error -lr dJ/dh, undivided (``cbow_exact=True`` divides
+  it by the number of context words: the exact gradient of the mean, the
+  classroom's version);
+- negative sampling and hierarchical softmax may be combined (both steps
+  use the same input vector); with neither (``negative=0, hs=0``) the full
+  naive softmax is used, which the engine does not offer;
+- after each epoch the objective is measured with the learning rate at 0
+  on the schedule's evaluation sample (``eval_loss_history``).
 
-1. Map words to indices, dropping words outside the vocabulary.
-2. Subsample: each occurrence survives with ``keep_probability`` (one
-   uniform draw per token).
-3. For each surviving position, draw the window shrink b uniformly in
-   [0, window) and use the context positions within ``window - b``.
-4. Take SGD steps with the learning rate decayed linearly from ``alpha`` to
-   ``min_alpha`` over all epochs (by tokens processed):
-
-   * skip-gram: one step per (centre, context) pair on that pair's loss;
-   * CBOW: one step per window on the loss of predicting the centre.
-
-Negatives are drawn from the unigram^``ns_exponent`` distribution; a draw
-equal to the target word is redrawn (as the CS224n handout does). All
-randomness comes from one ``numpy.random.Generator`` seeded by ``seed``, so a
-run is reproducible. The weights are float64.
+The classroom's centre-predicts-context skip-gram gives the same total loss
+over a window's pairs; only the order of the updates differs.
 """
 
 from __future__ import annotations
@@ -30,9 +38,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..vocab import build_vocab
+from ..corpus import MAX_SENTENCE_LENGTH
+from ..schedule import BLOCK_WORDS, Schedule
+from ..vocab import finalize_vocab, scan_corpus
+from ..weights import initial_weights
 from .objectives import HierarchicalSoftmax, naive_softmax, negative_sampling
-from .tables import huffman_codes, keep_probability, unigram_distribution
+from .stream import block_draws
+from .tables import alias_table, huffman_codes, keep_probability
 
 
 @dataclass
@@ -40,19 +52,58 @@ class ReferenceModel:
     index_to_key: list
     counts: np.ndarray  # (V,) int64
     w_in: np.ndarray  # (V, d) float64, the word vectors
-    w_out: np.ndarray  # (V, d) or (V - 1, d) for hierarchical softmax
-    loss_history: list = field(default_factory=list)  # mean loss per epoch
+    w_out_ns: np.ndarray | None  # (V, d) float64: negative sampling (or the naive softmax)
+    w_out_hs: np.ndarray | None  # (V - 1, d) float64: hierarchical softmax's inner nodes
+    loss_history: list = field(default_factory=list)  # mean loss per prediction, per epoch
+    eval_loss_history: list = field(default_factory=list)  # frozen-weights loss, per epoch
     epochs_done: int = 0
     seconds: float = 0.0
 
+    @property
+    def w_out(self):
+        """The output matrix: negative sampling's (or the softmax's) if there is one, else the HS nodes."""
+        return self.w_out_ns if self.w_out_ns is not None else self.w_out_hs
+
+
+def sgd_step(
+    prediction,
+    w_in,
+    w_out_ns,
+    w_out_hs,
+    *,
+    hs_objective=None,
+    ns_objective=None,
+    cbow_mean=1,
+    cbow_exact=False,
+):
+    """One SGD step on one prediction, in place; returns its loss before the step.
+
+    The input vector h is the input row (skip-gram, one input) or the mean
+    (``cbow_mean``) or sum of the input rows; each objective's gradient step is
+    taken on its output matrix, and every input row gets -lr dJ/dh (divided by
+    the number of inputs with ``cbow_exact`` and a mean).
+    """
+    inputs, lr = list(prediction.inputs), prediction.lr
+    h = w_in[inputs].mean(axis=0) if cbow_mean else w_in[inputs].sum(axis=0)
+    loss, grad_h = 0.0, np.zeros_like(h)
+    for objective, w_out in ((hs_objective, w_out_hs), (ns_objective, w_out_ns)):
+        if objective is None:
+            continue
+        term, g_h, rows, g_rows = objective(h, prediction.target, w_out, prediction.negatives)
+        np.add.at(w_out, rows, -lr * g_rows)
+        loss, grad_h = loss + term, grad_h + g_h
+    if cbow_exact and cbow_mean:
+        grad_h = grad_h / len(inputs)
+    np.add.at(w_in, inputs, -lr * grad_h)  # a row that appears twice gets it twice
+    return loss
+
 
 class ReferenceTrainer:
-    """SGD word2vec built only from :mod:`w2v.reference`.
+    """SGD word2vec built only from :mod:`w2v.reference`, on the engine's schedule and draws.
 
-    Parameters follow gensim's names. ``hs=1`` uses hierarchical softmax,
-    otherwise ``negative > 0`` uses negative sampling and ``negative == 0``
-    the full (naive) softmax. ``max_seconds`` stops training early (between
-    sentences) once that much time has passed.
+    Parameters have the names, defaults and meaning of ``w2v.Word2Vec``'s
+    (``sg=1`` here by default). ``max_seconds`` stops training early, between
+    blocks, once that much time has passed.
     """
 
     def __init__(
@@ -70,6 +121,11 @@ class ReferenceTrainer:
         min_alpha=0.0001,
         epochs=1,
         seed=1,
+        cbow_mean=1,
+        max_sentence_length=MAX_SENTENCE_LENGTH,
+        shuffle=True,
+        batch_words=BLOCK_WORDS,
+        cbow_exact=False,
         max_seconds=None,
     ):
         self.vector_size = vector_size
@@ -85,82 +141,81 @@ class ReferenceTrainer:
         self.min_alpha = min_alpha
         self.epochs = epochs
         self.seed = seed
+        self.cbow_mean = cbow_mean
+        self.max_sentence_length = max_sentence_length
+        self.shuffle = shuffle
+        self.batch_words = batch_words
+        self.cbow_exact = cbow_exact
         self.max_seconds = max_seconds
 
     def fit(self, sentences, progress=None):
         """Train on ``sentences`` (a re-iterable of token lists); returns a ReferenceModel.
 
-        ``progress(epoch, fraction, mean_loss)`` is called now and then if given.
+        ``progress(epoch, fraction, mean_loss)`` is called after each epoch if given.
         """
-        vocab = build_vocab(sentences, self.min_count, self.max_final_vocab)
+        words, counts, encoded = scan_corpus(sentences, self.max_sentence_length)
+        vocab = finalize_vocab(words, counts, encoded, self.min_count, self.max_final_vocab)
         n_words, d = len(vocab), self.vector_size
         if n_words < 2:
             raise ValueError(f"the vocabulary has {n_words} word(s) with min_count={self.min_count}; need 2")
-        rng = np.random.default_rng(self.seed)
-        w_in = (rng.random((n_words, d)) - 0.5) / d  # word2vec.c's initialisation
+        w_in = initial_weights(n_words, d, self.seed).astype(np.float64)
+        naive = not self.hs and self.negative <= 0
+        w_out_ns = np.zeros((n_words, d)) if self.negative > 0 or naive else None
+        w_out_hs = np.zeros((n_words - 1, d)) if self.hs else None
+        model = ReferenceModel(vocab.index_to_key, vocab.counts, w_in, w_out_ns, w_out_hs)
+        hs_objective = None
         if self.hs:
             codes, points = huffman_codes(vocab.counts)
-            objective = HierarchicalSoftmax(points, codes)
-            w_out = np.zeros((n_words - 1, d))
-        else:
-            objective = negative_sampling if self.negative > 0 else naive_softmax
-            w_out = np.zeros((n_words, d))
-        cdf = np.cumsum(unigram_distribution(vocab.counts, self.ns_exponent))
-        keep = keep_probability(vocab.counts, self.sample, total=vocab.counts.sum())
-        model = ReferenceModel(vocab.index_to_key, vocab.counts, w_in, w_out)
+            hs_objective = HierarchicalSoftmax(points, codes)
+        ns_objective = naive_softmax if naive else (negative_sampling if self.negative > 0 else None)
+        stream = dict(
+            keep=keep_probability(vocab.counts, self.sample, vocab.counts.sum()),
+            alias=alias_table(vocab.counts, self.ns_exponent),
+            window=self.window,
+            negative=max(self.negative, 0),
+            sg=self.sg,
+        )
+        step = dict(
+            hs_objective=hs_objective, ns_objective=ns_objective, cbow_mean=1 if self.sg else self.cbow_mean
+        )
+        step["cbow_exact"] = self.cbow_exact
 
-        def draw_negatives(target):
-            if self.hs or self.negative <= 0:
-                return None
-            draws = np.searchsorted(cdf, rng.random(self.negative), side="right")
-            for k in range(self.negative):  # redraw a draw equal to the target
-                while draws[k] == target:
-                    draws[k] = np.searchsorted(cdf, rng.random(), side="right")
-            return np.minimum(draws, n_words - 1)
+        def run(job):
+            ids = encoded.read(job.lo, job.hi, np.empty(job.hi - job.lo, dtype=np.int32))
+            draws = block_draws(
+                ids, encoded.offsets[job.s0 : job.s1 + 1], job.lr_start, job.lr_end, job.seed, **stream
+            )
+            loss = sum(sgd_step(p, w_in, w_out_ns, w_out_hs, **step) for p in draws.predictions)
+            return loss, len(draws.predictions)
 
+        schedule = Schedule(
+            encoded.offsets,
+            epochs=self.epochs,
+            alpha=self.alpha,
+            min_alpha=self.min_alpha,
+            seed=self.seed,
+            shuffle=self.shuffle,
+            block_words=self.batch_words,
+        )
         start = time.perf_counter()
-        total = self.epochs * int(vocab.counts.sum())  # tokens the schedule spans
-        done = 0
+        out_of_time = False
         for epoch in range(self.epochs):
-            loss_sum, n_terms = 0.0, 0
-            for sentence in sentences:
-                ids = np.array([vocab.key_to_index[w] for w in sentence if w in vocab.key_to_index])
-                if len(ids) == 0:
-                    continue
-                lr = self.alpha - (self.alpha - self.min_alpha) * min(done / total, 1.0)
-                done += len(ids)
-                ids = ids[rng.random(len(ids)) < keep[ids]]
-                for pos, center in enumerate(ids):
-                    reach = self.window - int(rng.integers(self.window))
-                    lo, hi = max(pos - reach, 0), min(pos + reach + 1, len(ids))
-                    contexts = np.concatenate([ids[lo:pos], ids[pos + 1 : hi]])
-                    if len(contexts) == 0:
-                        continue
-                    if self.sg:
-                        for o in contexts:
-                            loss_sum += self._step(objective, w_in, w_out, [center], o, draw_negatives(o), lr)
-                            n_terms += 1
-                    else:
-                        loss_sum += self._step(
-                            objective, w_in, w_out, contexts, center, draw_negatives(center), lr
-                        )
-                        n_terms += 1
-                if self.max_seconds is not None and time.perf_counter() - start > self.max_seconds:
+            loss, n = 0.0, 0
+            for job in schedule.epoch_jobs(epoch):
+                block_loss, block_n = run(job)
+                loss, n = loss + block_loss, n + block_n
+                out_of_time = self.max_seconds is not None and time.perf_counter() - start > self.max_seconds
+                if out_of_time:
                     break
-            model.loss_history.append(loss_sum / max(n_terms, 1))
+            model.loss_history.append(loss / n if n else float("nan"))
+            frozen = [run(job) for job in schedule.eval_jobs(epoch)] if not out_of_time else []
+            frozen_n = sum(k for _, k in frozen)
+            model.eval_loss_history.append(sum(x for x, _ in frozen) / frozen_n if frozen_n else float("nan"))
             model.epochs_done = epoch + 1
             if progress is not None:
                 progress(epoch, 1.0, model.loss_history[-1])
-            if self.max_seconds is not None and time.perf_counter() - start > self.max_seconds:
+            if out_of_time:
                 break
+        encoded.close()
         model.seconds = time.perf_counter() - start
         return model
-
-    @staticmethod
-    def _step(objective, w_in, w_out, inputs, target, draw, lr):
-        """One SGD step on J(mean(w_in[inputs]) -> target); returns J before the step."""
-        h = w_in[inputs].mean(axis=0) if len(inputs) > 1 else w_in[inputs[0]]
-        loss, grad_h, rows, grad_rows = objective(h, target, w_out, draw)
-        np.add.at(w_out, rows, -lr * grad_rows)
-        np.add.at(w_in, inputs, -lr * grad_h / len(inputs))
-        return loss
