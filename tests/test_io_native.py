@@ -93,6 +93,9 @@ def test_pack_strings_round_trip():
     assert offsets.dtype == np.int64 and offsets.shape == (len(strings) + 1,) and blob.dtype == np.uint8
     assert unpack_strings(offsets, blob) == strings
     assert unpack_strings(*pack_strings(["plain", "ascii"])) == ["plain", "ascii"]
+    no_nul = ["", "a b", "new\nline", "日本", "😀", "café", "", "x"]  # the one-split fast path
+    assert unpack_strings(*pack_strings(no_nul)) == no_nul
+    assert unpack_strings(*pack_strings(["only"])) == ["only"] and unpack_strings(*pack_strings([""])) == [""]
     assert unpack_strings(*pack_strings([])) == []
     with pytest.raises(ValueError):
         pack_strings(["\udc80"])

@@ -147,6 +147,7 @@ class Word2Vec:
         self._encoded = (corpus, encoded)
         n_words, d = len(vocab), self.vector_size
         self.wv = KeyedVectors(vocab.index_to_key, initial_weights(n_words, d, self.seed), vocab.counts)
+        vocab.key_to_index = self.wv.key_to_index  # one dict for both
         self.w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
         self.w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
         self.huffman_ = tables.huffman_table(vocab.counts) if self.hs else None
@@ -376,8 +377,9 @@ class Word2Vec:
         total = state["corpus_total_words"]
         if isinstance(total, bool) or not isinstance(total, int) or total < counts.sum():
             raise ValueError("the corpus word total is damaged")
-        model.vocab_ = Vocabulary(saved.keys, counts, total)
-        model.wv = KeyedVectors(saved.keys, w_in, counts)
+        model.wv = KeyedVectors(saved.keys, w_in, counts)  # ValueError if a word appears twice
+        model.vocab_ = Vocabulary(model.wv.index_to_key, counts, total)
+        model.vocab_.key_to_index = model.wv.key_to_index  # one dict for both
         model.w_out_ns, model.w_out_hs = arrays["w_out_ns"], arrays["w_out_hs"]
         if arrays["hs_points"] is not None:
             model.huffman_ = (arrays["hs_points"], arrays["hs_codes"], arrays["hs_code_lens"])

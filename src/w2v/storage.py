@@ -95,9 +95,7 @@ def _keys(path, arrays, vectors):
     keys = unpack_strings(arrays["key_offsets"], arrays["key_blob"], path=path)
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise FormatError(path, f"{len(keys)} words for vectors of shape {vectors.shape}")
-    if len(set(keys)) != len(keys):
-        raise FormatError(path, "the vocabulary holds a word twice")
-    return keys
+    return keys  # (that no word appears twice is checked where the word index is built)
 
 
 # -- whole models -----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import numbers
 import numpy as np
 
 from . import evaluate, storage
-from .io import load_word2vec_format, save_word2vec_format
+from .io import FormatError, load_word2vec_format, save_word2vec_format
 
 logger = logging.getLogger("w2v")
 
@@ -68,7 +68,7 @@ class KeyedVectors:
         if vectors.ndim != 2 or vectors.shape[0] != len(index_to_key):
             raise ValueError(f"vectors of shape {vectors.shape} do not match {len(index_to_key)} words")
         self.index_to_key = index_to_key
-        self.key_to_index = {w: i for i, w in enumerate(index_to_key)}
+        self.key_to_index = dict(zip(index_to_key, range(len(index_to_key)), strict=True))
         if len(self.key_to_index) != len(index_to_key):
             raise ValueError("the words are not unique")
         self.vectors = vectors  # (N, d) float32
@@ -336,7 +336,11 @@ class KeyedVectors:
     @classmethod
     def load(cls, path, fmt=None, mmap=True):
         """Vectors from any format w2v reads (detected from the content unless ``fmt`` is given)."""
-        return cls(*storage.load_vectors(path, fmt, mmap=mmap))
+        keys, vectors, counts = storage.load_vectors(path, fmt, mmap=mmap)
+        try:
+            return cls(keys, vectors, counts)
+        except ValueError as e:
+            raise FormatError(path, str(e)) from None
 
     def save_word2vec_format(self, fname, binary=False, write_header=True):
         """word2vec.c's text (or ``binary``) format; ``write_header=False`` gives GloVe-style text."""

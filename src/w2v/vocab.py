@@ -9,13 +9,14 @@ and rewrites those ids in place to final indices (-1 for words left out).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import tempfile
 import threading
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,10 +28,11 @@ class Vocabulary:
     index_to_key: list  # words, most frequent first
     counts: np.ndarray  # (V,) int64, counts[i] for index_to_key[i]
     total_words: int  # tokens in the corpus, including those below min_count
-    key_to_index: dict = field(init=False)
 
-    def __post_init__(self):
-        self.key_to_index = {w: i for i, w in enumerate(self.index_to_key)}
+    @functools.cached_property
+    def key_to_index(self):
+        """word -> index, built on first use (a model shares its KeyedVectors' dict)."""
+        return dict(zip(self.index_to_key, range(len(self.index_to_key)), strict=True))
 
     def __len__(self):
         return len(self.index_to_key)

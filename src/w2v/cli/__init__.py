@@ -35,10 +35,21 @@ def build_parser():
 def _expected_errors():
     from ..corpus import CorpusError
     from ..datasets import DownloadError
+    from ..engine.kernel import KernelUnavailable
     from ..evaluate import DatasetError
     from ..io import FormatError
 
-    return (UserError, CorpusError, DownloadError, DatasetError, FormatError, OSError, ValueError, KeyError)
+    return (
+        UserError,
+        CorpusError,
+        DownloadError,
+        DatasetError,
+        FormatError,
+        KernelUnavailable,
+        OSError,
+        ValueError,
+        KeyError,
+    )
 
 
 def main(argv=None):

@@ -237,11 +237,16 @@ def unpack_strings(offsets, blob, *, path="<packed strings>"):
         raise FormatError(path, "string blob must be a 1-D uint8 array")
     if offsets[0] != 0 or offsets[-1] != len(blob) or np.any(np.diff(offsets) < 0):
         raise FormatError(path, f"string offsets are not increasing from 0 to the blob's length {len(blob)}")
+    if len(offsets) > 2 and not np.any(blob == 0):
+        # The fast path: a NUL between the strings, one decode, one split (all in C).
+        try:
+            joined = np.insert(blob, offsets[1:-1].astype(np.intp), 0).tobytes().decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # the slow path below says which string is damaged
+        else:
+            return joined.split("\x00")
     data = blob.tobytes()
     bounds = offsets.tolist()
-    if data.isascii():  # the usual case: one decode, then slice characters = bytes
-        text = data.decode("ascii")
-        return [text[a:b] for a, b in itertools.pairwise(bounds)]
     try:
         return [data[a:b].decode("utf-8") for a, b in itertools.pairwise(bounds)]
     except UnicodeDecodeError as exc:
