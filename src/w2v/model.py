@@ -26,7 +26,7 @@ from .run_state import RunState, float_from_json, json_float
 from .schedule import BLOCK_WORDS, Schedule
 from .storage import ModelFile, load_model, save_model
 from .vectors import KeyedVectors
-from .vocab import Vocabulary, encode, finalize_vocab, scan_corpus
+from .vocab import Vocabulary, effective_min_count, encode, vocabulary_and_corpus
 from .weights import initial_weights
 
 logger = logging.getLogger("w2v")
@@ -38,6 +38,10 @@ class Word2Vec:
     ``workers=None`` means min(3, CPU count). Training with ``workers=1`` and
     a fixed ``seed`` is reproducible bit for bit; with several workers the
     threads race on shared weights (Hogwild) and runs differ slightly.
+
+    ``max_vocab_size`` (gensim's name and meaning) bounds the memory of the
+    vocabulary pass: when more distinct words than that are held, the rarest
+    so far are forgotten, as gensim and word2vec.c do (None: no bound).
 
     CBOW follows word2vec.c and gensim: the input is the mean of the context
     vectors (``cbow_mean=1``, or their sum with 0), and every context vector
@@ -56,6 +60,7 @@ class Word2Vec:
         window=5,
         min_count=5,
         max_final_vocab=None,
+        max_vocab_size=None,
         sg=0,
         hs=0,
         negative=5,
@@ -76,6 +81,7 @@ class Word2Vec:
         self.window = window
         self.min_count = min_count
         self.max_final_vocab = max_final_vocab
+        self.max_vocab_size = max_vocab_size
         self.sg = sg
         self.hs = hs
         self.negative = negative
@@ -127,16 +133,26 @@ class Word2Vec:
         check_params(self.get_params())
         _check_corpus(corpus)
         started = time.perf_counter()
-        words, counts, encoded = scan_corpus(corpus, self.max_sentence_length)
-        if encoded.n_tokens == 0:
+        vocab, encoded, scan = vocabulary_and_corpus(
+            corpus,
+            min_count=self.min_count,
+            max_final_vocab=self.max_final_vocab,
+            max_vocab_size=self.max_vocab_size,
+            max_sentence_length=self.max_sentence_length,
+        )
+        if scan.total_words == 0:
+            encoded.close()
             raise ValueError("the corpus is empty: it has no words")
-        vocab = finalize_vocab(words, counts, encoded, self.min_count, self.max_final_vocab)
-        del words
-        if len(vocab) < 2:
-            raise ValueError(
-                f"only {len(vocab)} word(s) of the corpus occur at least min_count={self.min_count} times; "
-                "lower min_count or use a larger corpus"
+        if scan.min_reduce:
+            logger.info(
+                "the vocabulary outgrew max_vocab_size=%d while counting: words seen at most %d times "
+                "at that point were dropped (the corpus was read twice)",
+                self.max_vocab_size,
+                scan.min_reduce,
             )
+        if len(vocab) < 2:
+            encoded.close()
+            raise ValueError(self._too_few_words(vocab, scan))
         self.vocab_ = vocab
         self.corpus_total_words_ = vocab.total_words
         self.invalid_utf8_ = int(getattr(corpus, "invalid_utf8", 0))
@@ -159,10 +175,24 @@ class Word2Vec:
             len(vocab),
             self.min_count,
             vocab.total_words,
-            len(counts),
+            len(scan.words),
             time.perf_counter() - started,
         )
         return self
+
+    def _too_few_words(self, vocab, scan):
+        """Why fewer than 2 words are left: min_count, or max_final_vocab raising it past ties."""
+        threshold = effective_min_count(scan.counts, self.min_count, self.max_final_vocab)
+        if threshold > self.min_count:
+            return (
+                f"max_final_vocab={self.max_final_vocab} leaves {len(vocab)} word(s): to keep at most "
+                f"{self.max_final_vocab}, words seen fewer than {threshold} times go, and the words at the "
+                "cut are tied, so all of them go (gensim's rule); raise max_final_vocab"
+            )
+        return (
+            f"only {len(vocab)} word(s) of the corpus occur at least min_count={self.min_count} times; "
+            "lower min_count or use a larger corpus"
+        )
 
     # -- training --------------------------------------------------------------------------------
 
@@ -237,12 +267,16 @@ class Word2Vec:
         check_params(self.get_params())
         kernel = self._kernel_model()
         encoded = self._encoded_corpus(corpus)
+        fingerprint = encoded.fingerprint()
         if self._run is None:
             epochs = self.epochs if epochs is None else epochs
             check_param("epochs", epochs)
-            self._run = RunState(epochs, self.epochs_trained_, encoded.n_tokens, encoded.n_sentences)
+            _check_trainable(encoded)
+            self._run = RunState(
+                epochs, self.epochs_trained_, encoded.n_tokens, encoded.n_sentences, fingerprint=fingerprint
+            )
         run = self._run
-        problem = run.corpus_mismatch(encoded.n_tokens, encoded.n_sentences)
+        problem = run.corpus_mismatch(encoded.n_tokens, encoded.n_sentences, fingerprint)
         if problem:
             raise ValueError(problem)
         if run.started:
@@ -275,14 +309,22 @@ class Word2Vec:
             self._run = None
             raise TrainingDiverged(
                 e.code,
-                f"{e}: alpha={self.alpha!r} is too high for this corpus and these settings "
-                "(try 0.025 for skip-gram, 0.05 for CBOW); the model's weights are no longer usable",
+                f"{e}: alpha={self.alpha!r} is too high for these settings (try 0.025-0.1; "
+                "0.025 is skip-gram's default, 0.05 CBOW's); the weights are no longer usable",
             ) from None
         finally:
             if progress is not None:
                 progress.close()
             self.wv.reset_norms()
         self.train_seconds_ += time.perf_counter() - started
+        idle = next((i for i, st in enumerate(result.epochs) if st.predictions == 0), None)
+        if idle is not None:
+            self._run = None
+            raise ValueError(
+                f"nothing was trained in epoch {run.epoch + idle + 1}: no window had a context word "
+                f"left after subsampling (sample={self.sample!r} drops most occurrences of the frequent "
+                "words of a small corpus; try sample=0) and unknown words"
+            )
         self._record(result)
         return self
 
@@ -397,6 +439,24 @@ class Word2Vec:
             raise ValueError("the corpus record is damaged")
         model.corpus_ = corpus
         return model
+
+
+def _check_trainable(encoded):
+    """A corpus where no sentence holds two words of the vocabulary gives nothing to train."""
+    offsets = np.asarray(encoded.offsets)  # (S + 1,)
+    known_before = np.zeros(len(offsets), dtype=np.int64)  # known tokens before each offset
+    running, buf = 0, np.empty(1 << 18, dtype=np.int32)
+    for lo in range(0, encoded.n_tokens, len(buf)):
+        hi = min(lo + len(buf), encoded.n_tokens)
+        cum = np.concatenate([[0], np.cumsum(encoded.read(lo, hi, buf) >= 0)])  # known in [lo, lo + k)
+        a, b = np.searchsorted(offsets, lo, "left"), np.searchsorted(offsets, hi, "right")
+        known_before[a:b] = running + cum[offsets[a:b] - lo]
+        running += int(cum[-1])
+    if not (np.diff(known_before) >= 2).any():
+        raise ValueError(
+            "nothing to train: no sentence holds two words of the vocabulary (a window needs a centre "
+            "word and a context word); use a larger corpus or lower min_count"
+        )
 
 
 def _check_corpus(corpus):

@@ -46,6 +46,7 @@ CONSTRAINTS = {
     "window": _int(1, 1_000),
     "min_count": _int(1),
     "max_final_vocab": _int(2, none=True),
+    "max_vocab_size": _int(2, none=True),
     "sg": _zero_or_one("0 (CBOW) or 1 (skip-gram)"),
     "hs": _zero_or_one("0 or 1"),
     "negative": _int(0, 1_000),

@@ -90,23 +90,27 @@ class RunState:
     epoch: int = 0
     block: int = 0
     partial: EpochStats | None = None
+    fingerprint: str | None = None  # EncodedCorpus.fingerprint() of the corpus (None in old files)
 
     @property
     def started(self):
         return bool(self.epoch or self.block)
 
-    def matches(self, n_tokens, n_sentences):
-        return (self.n_tokens, self.n_sentences) == (int(n_tokens), int(n_sentences))
-
-    def corpus_mismatch(self, n_tokens, n_sentences):
+    def corpus_mismatch(self, n_tokens, n_sentences, fingerprint):
         """Why a corpus cannot resume this run, or None if it can."""
-        if self.matches(n_tokens, n_sentences):
-            return None
-        return (
-            f"this model's training run was interrupted on a corpus of {self.n_tokens} tokens in "
-            f"{self.n_sentences} sentences; resume it on that corpus, not on one of "
-            f"{n_tokens} tokens in {n_sentences} sentences"
-        )
+        if (self.n_tokens, self.n_sentences) != (int(n_tokens), int(n_sentences)):
+            return (
+                f"this model's training run was interrupted on a corpus of {self.n_tokens} tokens in "
+                f"{self.n_sentences} sentences; resume it on that corpus, not on one of "
+                f"{n_tokens} tokens in {n_sentences} sentences"
+            )
+        if self.fingerprint is not None and fingerprint != self.fingerprint:
+            return (
+                "this model's training run was interrupted on another corpus: the same number of "
+                "tokens and sentences, but not the same text (words, their order or the line breaks "
+                "differ); resume it on the corpus it was trained on"
+            )
+        return None
 
     def to_json(self):
         record = asdict(self)
@@ -132,4 +136,12 @@ class RunState:
             raise ValueError("the interrupted-run record is damaged (epoch)")
         if obj.get("partial") is not None:
             state.partial = EpochStats.from_json(obj["partial"])
+        fingerprint = obj.get("fingerprint")
+        if fingerprint is not None and (
+            not isinstance(fingerprint, str)
+            or len(fingerprint) != 32
+            or set(fingerprint) - set("0123456789abcdef")
+        ):
+            raise ValueError("the interrupted-run record is damaged (fingerprint)")
+        state.fingerprint = fingerprint
         return state

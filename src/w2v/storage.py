@@ -33,6 +33,7 @@ from .io import (
     sniff_format,
 )
 from .io.native import pack_strings, unpack_strings
+from .io.word2vec_format import check_writable_words
 
 FORMATS = ("native", "word2vec-binary", "word2vec-text", "glove-text")
 _BY_SUFFIX = {
@@ -65,6 +66,13 @@ def save_vectors(path, keys, vectors, counts=None, fmt=None):
         save_word2vec_format(path, keys, vectors, binary=fmt == "word2vec-binary", header=fmt != "glove-text")
 
 
+def check_vectors_output(path, keys, fmt=None):
+    """Refuse now, naming the first, a word that ``path``'s format (by ``fmt`` or suffix) cannot hold,
+    so a run is stopped before training rather than after it."""
+    if format_for_output(path, fmt) != "native":
+        check_writable_words(keys)
+
+
 def load_vectors(path, fmt=None, *, mmap=True):
     """``(keys, vectors, counts or None)`` from ``path`` in ``fmt`` (default: detected from the content).
 
@@ -84,8 +92,17 @@ def load_vectors(path, fmt=None, *, mmap=True):
         raise FormatError(path, f"a native file of kind {kind!r} holds no word vectors")
     keys = _keys(path, arrays, vectors)
     counts = arrays.get("counts")
-    if counts is not None and counts.shape != (len(keys),):
-        raise FormatError(path, f"{counts.shape[0]} counts for {len(keys)} words")
+    if counts is not None:  # word counts: whole numbers from 1 to 2**62 (sums must fit in int64)
+        if counts.shape != (len(keys),):
+            raise FormatError(path, f"counts of shape {counts.shape} for {len(keys)} words")
+        if counts.dtype.kind not in "iu":
+            raise FormatError(path, f"counts are {counts.dtype}, not whole numbers")
+        bad = np.flatnonzero((counts < 1) | (counts > 1 << 62)) if len(counts) else []
+        if len(bad):
+            i = int(bad[0])
+            raise FormatError(
+                path, f"count {int(counts[i])} of word {keys[i]!r} is out of range (1 to 2**62)"
+            )
     return keys, vectors, counts
 
 

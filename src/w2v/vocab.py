@@ -10,13 +10,15 @@ and rewrites those ids in place to final indices (-1 for words left out).
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import os
 import tempfile
 import threading
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -69,6 +71,16 @@ class EncodedCorpus:
     def longest_sentence(self):
         return int(np.diff(self.offsets).max()) if len(self.offsets) > 1 else 0
 
+    def fingerprint(self):
+        """A digest of the sentences and ids (BLAKE2b, 128 bits, hex): two corpora that train
+        differently (other words, order or sentence breaks) differ here. One read of the ids."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(np.ascontiguousarray(self.offsets, dtype="<i8").tobytes())
+        buf = np.empty(_SLICE, dtype=np.int32)
+        for lo in range(0, self.n_tokens, _SLICE):
+            digest.update(self.read(lo, min(lo + _SLICE, self.n_tokens), buf).astype("<i4").tobytes())
+        return digest.hexdigest()
+
     def read(self, lo, hi, out):
         """Ids of tokens lo..hi, in ``out[: hi - lo]`` (or a view of the in-memory ids)."""
         if self.ids is not None:
@@ -119,17 +131,26 @@ class _IdSink:
         self.file = None
         self.spill_tokens = spill_tokens
         self.counts = np.zeros(0, dtype=np.int64) if count else None
+        self.singles = array("i")  # ids of one-token pieces: counted, not stored
 
-    def _count_buffer(self):
-        if self.counts is None or not len(self.buf):
+    def _count(self, buf):
+        if self.counts is None or not len(buf):
             return
-        chunk = np.frombuffer(self.buf, dtype=np.int32)
+        chunk = np.frombuffer(buf, dtype=np.int32)
         for start in range(0, len(chunk), _SLICE):
             c = np.bincount(chunk[start : start + _SLICE])
             if len(c) > len(self.counts):
                 self.counts = np.concatenate([self.counts, np.zeros(len(c) - len(self.counts), np.int64)])
             self.counts[: len(c)] += c
         del chunk  # release the view before the buffer is resized
+
+    def count_singles(self):
+        self._count(self.singles)
+        del self.singles[:]
+
+    def _count_buffer(self):
+        self._count(self.buf)
+        self.count_singles()
 
     def spill(self):
         """Count the buffered ids and move them to the file."""
@@ -140,34 +161,78 @@ class _IdSink:
         del self.buf[:]
 
     def finish(self, offsets):
+        """The EncodedCorpus; ``offsets`` an array("q"), viewed without a copy."""
+        offsets = np.frombuffer(offsets, dtype=np.int64)
         if self.file is not None:
             self.spill()
             self.file.flush()
             return EncodedCorpus(offsets, file=self.file)
         self._count_buffer()
-        return EncodedCorpus(offsets, ids=np.array(self.buf, dtype=np.int32))
+        return EncodedCorpus(offsets, ids=np.frombuffer(self.buf, dtype=np.int32).copy())
 
 
-def _encode(sentences, lookup, max_sentence_length, count=False, spill_tokens=None):
-    """Ids and sentence offsets of ``sentences`` through ``lookup[word]``."""
+def _check_tokens(words):
+    """Every distinct token must be a str that UTF-8 can encode; TypeError/ValueError names the first bad one.
+
+    Tokens of other types would silently merge (1, 1.0 and True are one dict key) and fail at save."""
+    for word in words:
+        if not isinstance(word, str):
+            raise TypeError(
+                f"tokens must be strings; the corpus holds {word!r} of type {type(word).__name__} "
+                "(convert tokens with str() first)"
+            )
+    try:
+        "\n".join(words).encode("utf-8")
+    except UnicodeEncodeError:
+        for word in words:
+            try:
+                word.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(f"token {word!r} is not valid Unicode text ({exc.reason})") from None
+
+
+def _pieces(sentences, max_sentence_length):
+    """Each sentence, cut into pieces of at most ``max_sentence_length`` tokens."""
+    for sentence in sentences:
+        if isinstance(sentence, str):
+            raise TypeError("a corpus is an iterable of sentences, each a list of tokens; got a string")
+        if len(sentence) <= max_sentence_length:
+            yield sentence
+        else:
+            for start in range(0, len(sentence), max_sentence_length):
+                yield sentence[start : start + max_sentence_length]
+
+
+def _encode(pieces, lookup, count=False, spill_tokens=None, stop_at=None):
+    """Ids and sentence offsets of ``pieces`` through ``lookup[word]``.
+
+    A piece of fewer than 2 tokens has no (centre, context) pair, so it is not stored (it is
+    counted, with ``count``): a corpus of one-word lines costs nothing per line. ``stop_at``
+    (a callable) ends the pass early when it returns True after a piece; returns
+    ``(encoded, counts, finished)``.
+    """
     if spill_tokens is None:  # read at call time, so the threshold can be changed
         spill_tokens = SPILL_TOKENS
     sink = _IdSink(spill_tokens, count)
     offsets = array("q", [0])
     get = lookup.__getitem__
     n = 0
-    for sentence in sentences:
-        if isinstance(sentence, str):
-            raise TypeError("a corpus is an iterable of sentences, each a list of tokens; got a string")
-        for start in range(0, len(sentence), max_sentence_length):  # long sentences: pieces
+    for piece in pieces:
+        if len(piece) < 2:
+            if count and piece:
+                sink.singles.extend(map(get, piece))
+                if len(sink.singles) >= _SLICE:
+                    sink.count_singles()
+        else:
             before = len(sink.buf)
-            sink.buf.extend(map(get, sentence[start : start + max_sentence_length]))
+            sink.buf.extend(map(get, piece))
             n += len(sink.buf) - before
             offsets.append(n)
-        if len(sink.buf) >= spill_tokens:
-            sink.spill()
-    encoded = sink.finish(np.frombuffer(offsets, dtype=np.int64).copy())
-    return encoded, sink.counts
+            if len(sink.buf) >= spill_tokens:
+                sink.spill()
+        if stop_at is not None and stop_at():
+            return sink.finish(offsets), sink.counts, False
+    return sink.finish(offsets), sink.counts, True
 
 
 class _KnownOrMinusOne(dict):
@@ -177,19 +242,59 @@ class _KnownOrMinusOne(dict):
 
 def encode(sentences, key_to_index, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=None):
     """Encode a corpus with a fixed vocabulary (unknown words become -1)."""
-    return _encode(sentences, _KnownOrMinusOne(key_to_index), max_sentence_length, False, spill_tokens)[0]
+    lookup = _KnownOrMinusOne(key_to_index)
+    return _encode(_pieces(sentences, max_sentence_length), lookup, False, spill_tokens)[0]
 
 
-def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=None):
-    """One pass: provisional ids in order of first appearance, and counts.
+class Scan(NamedTuple):
+    words: list  # distinct words kept while counting, in order of first appearance
+    counts: np.ndarray  # (W,) int64
+    encoded: EncodedCorpus | None  # provisional ids, or None if the vocabulary was pruned while counting
+    total_words: int  # every token read, pruned words included
+    min_reduce: int  # 0, or the count up to which the last pruning removed words
 
-    Returns ``(words, counts, encoded)``.
+
+def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=None, max_vocab_size=None):
+    """One pass: counts, and the corpus as provisional ids in order of first appearance.
+
+    ``max_vocab_size`` bounds the words held while counting, as gensim does: whenever, after
+    a sentence (a piece of at most ``max_sentence_length`` tokens), more distinct words than
+    that are held, those seen at most ``min_reduce`` times so far are forgotten and
+    ``min_reduce`` goes up by one (starting at 1). Once that happens
+    the provisional ids are dropped (``encoded`` is None): counting goes on in a plain counter,
+    and the caller encodes the corpus again with the final vocabulary.
     """
     index = defaultdict(itertools.count().__next__)  # a new word gets the next id
-    encoded, counts = _encode(sentences, index, max_sentence_length, True, spill_tokens)
+    pieces = _pieces(sentences, max_sentence_length)
+    over = None if max_vocab_size is None else (lambda: len(index) > max_vocab_size)
+    encoded, counts, finished = _encode(pieces, index, True, spill_tokens, stop_at=over)
     words = list(index)
+    _check_tokens(words)
     counts = np.concatenate([counts, np.zeros(len(words) - len(counts), np.int64)])
-    return words, counts, encoded
+    if finished:
+        return Scan(words, counts, encoded, int(counts.sum()), 0)
+    encoded.close()  # the vocabulary outgrew max_vocab_size: count only, and prune
+    total = int(counts.sum())
+    counter = Counter(dict(zip(words, counts.tolist(), strict=True)))
+    index = words = counts = None  # free them: the counter holds the words now
+    min_reduce = _prune(counter, 1)
+    for piece in pieces:  # the rest of the same pass
+        counter.update(piece)
+        total += len(piece)
+        if len(counter) > max_vocab_size:
+            min_reduce = _prune(counter, min_reduce)
+    words = list(counter)
+    _check_tokens(words)
+    return Scan(words, np.fromiter(counter.values(), np.int64, len(words)), None, total, min_reduce - 1)
+
+
+def _prune(counter, min_reduce):
+    """Forget the words seen at most ``min_reduce`` times (gensim's ``prune_vocab``); returns
+    the next ``min_reduce``. As in gensim, one pruning per check: if every word held was seen
+    more often, the next check after the next sentence prunes again with a higher bar."""
+    for word in [w for w, c in counter.items() if c <= min_reduce]:
+        del counter[word]
+    return min_reduce + 1
 
 
 def effective_min_count(counts, min_count, max_final_vocab=None):
@@ -201,13 +306,15 @@ def effective_min_count(counts, min_count, max_final_vocab=None):
     return max(min_count, int(ranked[max_final_vocab]) + 1)
 
 
-def finalize_vocab(words, counts, encoded=None, min_count=5, max_final_vocab=None):
+def finalize_vocab(words, counts, encoded=None, min_count=5, max_final_vocab=None, total_words=None):
     """Keep words seen at least the effective ``min_count``, most frequent first
-    (ties in order of first appearance). Rewrites ``encoded.ids`` in place."""
+    (ties in order of first appearance). Rewrites ``encoded.ids`` in place.
+    ``total_words`` is every token of the corpus (default: the sum of ``counts``)."""
     threshold = effective_min_count(counts, min_count, max_final_vocab)
     order = np.argsort(-counts, kind="stable")
     kept = order[counts[order] >= threshold]
-    vocab = Vocabulary([words[i] for i in kept], counts[kept], int(counts.sum()))
+    total = int(counts.sum()) if total_words is None else int(total_words)
+    vocab = Vocabulary([words[i] for i in kept], counts[kept], total)
     if encoded is not None:
         table = np.full(len(words), -1, dtype=np.int32)
         table[kept] = np.arange(len(kept), dtype=np.int32)
@@ -215,7 +322,22 @@ def finalize_vocab(words, counts, encoded=None, min_count=5, max_final_vocab=Non
     return vocab
 
 
-def build_vocab(sentences, min_count=5, max_final_vocab=None):
+def build_vocab(sentences, min_count=5, max_final_vocab=None, max_vocab_size=None):
     """The vocabulary of ``sentences`` (no encoded corpus kept)."""
-    words, counts, _ = scan_corpus(sentences)
-    return finalize_vocab(words, counts, None, min_count, max_final_vocab)
+    scan = scan_corpus(sentences, max_vocab_size=max_vocab_size)
+    if scan.encoded is not None:
+        scan.encoded.close()
+    return finalize_vocab(scan.words, scan.counts, None, min_count, max_final_vocab, scan.total_words)
+
+
+def vocabulary_and_corpus(sentences, *, min_count, max_final_vocab, max_vocab_size, max_sentence_length):
+    """The vocabulary and the corpus encoded with it: one pass, or two if the vocabulary was
+    pruned while counting. Returns ``(Vocabulary, EncodedCorpus, Scan)``."""
+    scan = scan_corpus(sentences, max_sentence_length, max_vocab_size=max_vocab_size)
+    vocab = finalize_vocab(
+        scan.words, scan.counts, scan.encoded, min_count, max_final_vocab, scan.total_words
+    )
+    encoded = scan.encoded
+    if encoded is None:
+        encoded = encode(sentences, vocab.key_to_index, max_sentence_length)
+    return vocab, encoded, scan

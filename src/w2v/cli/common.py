@@ -9,13 +9,20 @@ import re
 import sys
 from pathlib import Path
 
+from ..io.atomic import NotARegularFile, resolve_output
+
 
 class UserError(Exception):
     """A mistake the user can fix: reported as one line, exit status 2."""
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line (plus where to look), exit status 2."""
+    """argparse, but a usage mistake is one line (plus where to look), exit status 2, and no
+    abbreviated options (``--cbow 0`` is not taken for ``--cbow-mean 0``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)  # subparsers are made with this class too
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -47,16 +54,51 @@ def one_line(exc):
 
 
 def check_output(path, what="output"):
-    """Fail early (before any training) if ``path`` cannot be written."""
+    """Fail early (before any training) if ``path`` cannot be written: a folder, a device,
+    a FIFO, a missing or unwritable folder. A symlink is written through to its target."""
     path = Path(path)
-    if path.is_dir():
-        raise UserError(f"the {what} {path} is a folder; give a file name")
-    parent = path.parent
+    try:
+        resolve_output(path)
+    except NotARegularFile as e:
+        raise UserError(f"the {what} {e}") from None
+    parent = Path(os.path.realpath(path)).parent
     if not parent.is_dir():
-        raise UserError(f"cannot write the {what} {path}: the folder {parent} does not exist")
+        raise UserError(f"cannot write the {what} {path}: the folder {path.parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UserError(f"cannot write the {what} {path}: the folder {parent} is not writable")
     return path
+
+
+def _same_or_inside(out, other):
+    """ "is" if output ``out`` is the file ``other`` (through symbolic or hard links), "is inside"
+    if it lies inside folder ``other``, else None."""
+    out_real, other_real = os.path.realpath(out), os.path.realpath(other)
+    try:
+        if out_real == other_real or os.path.samefile(out_real, other_real):
+            return "is"
+    except OSError:
+        pass
+    return "is inside" if out_real.startswith(other_real.rstrip(os.sep) + os.sep) else None
+
+
+def check_outputs(outputs, inputs=()):
+    """One check for every command that writes: each ``(what, path)`` in ``outputs`` can be
+    written (``check_output``), no two outputs are the same file, and no output is one of
+    the ``inputs`` (``(what, path)``; a folder input also covers every file inside it).
+    Returns the output paths, in order."""
+    checked = []
+    for what, path in outputs:
+        checked.append(check_output(path, what))
+        for other_what, other in outputs[: len(checked) - 1]:
+            if _same_or_inside(path, other):
+                raise UserError(f"the {what} and the {other_what} are the same file ({path}); give two names")
+        for in_what, in_path in inputs:
+            where = None if in_path is None else _same_or_inside(path, in_path)
+            if where:
+                raise UserError(
+                    f"the {what} {path} {where} the {in_what}; it would be overwritten: give another name"
+                )
+    return checked
 
 
 def check_input(path):

@@ -3,9 +3,17 @@
 On Ctrl-C (SIGINT) or SIGTERM the workers finish the block they are on (a
 safe point), the model is written atomically to the checkpoint file, the
 command prints how to resume and exits with 130 (SIGINT) or 143 (SIGTERM).
-A second signal kills the process at once (the atomic save still protects
-the files already there). ``--checkpoint-every SECONDS`` also saves a
-checkpoint periodically. ``w2v train --resume CHECKPOINT -o MODEL`` then
+Before training starts (while the corpus is read) a signal stops at once,
+with nothing to save; a second signal during training waits for the
+checkpoint (SIGKILL stops at once: the atomic save leaves the files that
+were there intact, and the next save removes its temporary file).
+``--checkpoint-every SECONDS`` also saves a checkpoint periodically.
+
+Every output (-o, --vectors, the checkpoint) is checked before any work: it
+must be writable, not a folder, device or FIFO, not an input (the corpus,
+the checkpoint being resumed), and not another output. An existing
+checkpoint at the checkpoint path is another run's: it is never
+overwritten or removed unless this run resumes it. ``w2v train --resume CHECKPOINT -o MODEL`` then
 continues the learning-rate schedule and the epoch count exactly where the
 run stopped; with ``--workers 1`` the final vectors equal those of an
 uninterrupted run, bit for bit.
@@ -21,7 +29,7 @@ import sys
 import threading
 import time
 
-from .common import UserError, add_common_flags, check_input, check_output
+from .common import UserError, add_common_flags, check_input, check_outputs
 
 logger = logging.getLogger("w2v")
 
@@ -31,6 +39,12 @@ PARAMS = [
     ("--window", "window", int, "largest distance between the centre and a context word (default 5)"),
     ("--min-count", "min_count", int, "ignore words rarer than this (default 5)"),
     ("--max-final-vocab", "max_final_vocab", int, "keep at most this many words (default: no cap)"),
+    (
+        "--max-vocab-size",
+        "max_vocab_size",
+        int,
+        "hold at most this many distinct words while counting, forgetting the rarest (default: no cap)",
+    ),
     ("--sg", "sg", int, "1: skip-gram, 0: CBOW (default 0)"),
     ("--hs", "hs", int, "1: hierarchical softmax (default 0)"),
     ("--negative", "negative", int, "negative samples per prediction, 0 for none (default 5)"),
@@ -108,20 +122,92 @@ def _corpus_label(spec):
     return os.path.abspath(spec)
 
 
+MIN_CHECKPOINT_EVERY, MAX_CHECKPOINT_EVERY = 0.1, 1e7  # seconds; each period starts after the last save
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal arrived before training started: there is nothing to save."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class Signals:
+    """SIGINT/SIGTERM for the whole command, installed before anything is read.
+
+    Before training starts a signal aborts at once (nothing to save). During
+    training the first signal asks the workers to stop at a safe point, after
+    which the checkpoint is written; later signals are noted and wait for that
+    write (SIGKILL remains the way to stop at once: the next save removes the
+    temporary file it leaves). After training, a signal waits for the saves.
+    """
+
+    def __init__(self):
+        self.stop = threading.Event()
+        self.received = []
+        self.started = False  # training has started: from now on there is something to save
+        self.previous = {}
+
+    def __enter__(self):
+        self.previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def __exit__(self, *exc):
+        for s, handler in self.previous.items():
+            # After a signal the command is about to exit 128 + n: a further signal is moot.
+            signal.signal(s, signal.SIG_IGN if self.received else handler)
+
+    def _on_signal(self, signum, _frame):
+        self.received.append(signum)
+        if not self.started:
+            raise Interrupted(signum)
+        self.stop.set()
+        if len(self.received) == 2:
+            print("w2v: already stopping; waiting for the files to be written", file=sys.stderr)
+
+    @property
+    def status(self):
+        return 128 + self.received[0] if self.received else 0
+
+
+def _check_checkpoint_every(seconds):
+    if seconds is None:
+        return
+    if not MIN_CHECKPOINT_EVERY <= seconds <= MAX_CHECKPOINT_EVERY:  # also refuses nan and inf
+        raise UserError(
+            f"--checkpoint-every {seconds:g} is invalid: must be a number of seconds between "
+            f"{MIN_CHECKPOINT_EVERY:g} and {MAX_CHECKPOINT_EVERY:g}"
+        )
+
+
+def _identity(path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def run(args):
+    with Signals() as signals:
+        try:
+            return _run(args, signals)
+        except Interrupted as e:
+            name = signal.Signals(e.signum).name
+            print(f"w2v: {name} before training started; nothing was saved", file=sys.stderr)
+            return 128 + e.signum
+
+
+def _run(args, signals):
     from ..datasets import resolve_corpus
     from ..model import Word2Vec
+    from ..storage import check_vectors_output, format_for_output
 
-    output = check_output(args.output, "model")
-    checkpoint = check_output(args.checkpoint or f"{output}.ckpt", "checkpoint")
-    if args.vectors:
-        check_output(args.vectors, "vectors file")
-    if args.checkpoint_every is not None and not args.checkpoint_every > 0:
-        raise UserError(
-            f"--checkpoint-every {args.checkpoint_every} is invalid: must be a number of seconds > 0"
-        )
+    _check_checkpoint_every(args.checkpoint_every)
     given = {dest: getattr(args, dest) for _, dest, _, _ in PARAMS if getattr(args, dest) is not None}
     progress = None if args.quiet else "auto"
+    checkpoint = args.checkpoint or f"{args.output}.ckpt"
 
     if args.resume:
         model = Word2Vec.load(check_input(args.resume))
@@ -142,20 +228,47 @@ def run(args):
         spec = args.corpus or model.corpus_
         if spec is None:
             raise UserError(f"{args.resume} does not say which corpus it was trained on: give CORPUS")
-        corpus = resolve_corpus(spec, progress=not args.quiet)
+    else:
+        spec = args.corpus or "moby-dick"
+        model = Word2Vec(**given, progress=progress)  # checks every value before reading the corpus
+
+    # Every output is checked before any work: writable, not a device or a folder, not an input.
+    inputs = [("corpus", spec if os.path.exists(spec) else None)]
+    resumed_here = args.resume and _same(args.resume, checkpoint)
+    if args.resume and not resumed_here:
+        inputs.append(("checkpoint being resumed", args.resume))
+    outputs = [("model", args.output), ("checkpoint", checkpoint)]
+    if args.vectors:
+        outputs.append(("vectors file", args.vectors))
+    if args.resume and _same(args.resume, args.output):
+        raise UserError(f"-o {args.output} is the checkpoint being resumed; give the model another name")
+    output, checkpoint = check_outputs(outputs, inputs)[:2]
+    if format_for_output(args.output) != "native":
+        raise UserError(
+            f"-o {args.output}: the model is written in w2v's native format (.w2v), not as word2vec "
+            f"vectors; for those add --vectors {args.output} and give -o a .w2v name"
+        )
+    if os.path.exists(checkpoint) and not resumed_here:
+        raise UserError(
+            f"{checkpoint} already holds a checkpoint of a stopped run; resume it "
+            f"(w2v train --resume {checkpoint} -o {output}), delete it, or write checkpoints elsewhere "
+            "(--checkpoint)"
+        )
+
+    corpus = resolve_corpus(spec, progress=not args.quiet)
+    if args.resume:
         model.progress = progress
         logger.info(
             "resuming %s: epoch %d of %d", args.resume, model.run_state.epoch + 1, model.run_state.epochs
         )
     else:
-        spec = args.corpus or "moby-dick"
-        model = Word2Vec(**given, progress=progress)  # checks every value before reading the corpus
-        corpus = resolve_corpus(spec, progress=not args.quiet)
         model.build_vocab(corpus)
         model.corpus_ = _corpus_label(spec)
+    if args.vectors:  # a word the vectors format cannot hold is refused now, not after training
+        check_vectors_output(args.vectors, model.wv.index_to_key)
 
-    status = _train_with_checkpoints(model, corpus, checkpoint, args)
-    if status:
+    written = _train_with_checkpoints(model, corpus, checkpoint, args, signals)
+    if model.interrupted:
         resume = ["w2v", "train", "--resume", str(checkpoint), "-o", str(output)]
         if args.vectors:
             resume += ["--vectors", args.vectors]
@@ -164,12 +277,19 @@ def run(args):
             f"checkpoint saved to {checkpoint}\nw2v: resume with: {shlex.join(resume)}",
             file=sys.stderr,
         )
-        return status
+        return signals.status
     model.save(output)
     if args.vectors:
         model.wv.save(args.vectors)
-    if checkpoint.exists() and not args.checkpoint:
-        checkpoint.unlink()  # the run finished: its default checkpoint is stale
+    if (
+        not args.checkpoint
+        and os.path.exists(checkpoint)
+        and (_identity(checkpoint) in written or resumed_here)
+    ):
+        os.unlink(checkpoint)  # this run's default checkpoint: the model is saved, it is stale now
+    if signals.received:
+        print(f"w2v: interrupted after training finished; saved {output}", file=sys.stderr)
+        return signals.status
     if not args.quiet:
         words = getattr(model, "words_trained_", 0)
         seconds = model.train_seconds_
@@ -184,37 +304,40 @@ def run(args):
     return 0
 
 
-def _train_with_checkpoints(model, corpus, checkpoint, args):
-    """Train until done (returns 0) or until a signal (returns 130/143 after saving a checkpoint)."""
-    stop = threading.Event()
-    received = []
+def _same(a, b):
+    return os.path.realpath(a) == os.path.realpath(b)
 
-    def on_signal(signum, _frame):
-        received.append(signum)
-        stop.set()
-        signal.signal(signum, signal.SIG_DFL)  # a second signal ends the process at once
 
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        first = True
-        while True:
-            timer = None
-            if args.checkpoint_every:
-                timer = threading.Timer(args.checkpoint_every, stop.set)
-                timer.daemon = True
-                timer.start()
+def _train_with_checkpoints(model, corpus, checkpoint, args, signals):
+    """Train until done or until a signal; a stopped run is saved to ``checkpoint``.
+
+    ``--checkpoint-every`` stops the workers at a safe point that often, saves, and goes on
+    (the next period starts once the save is done). Returns the identities of the
+    checkpoint files this run wrote (so only those are removed at the end).
+    """
+    stop, written = signals.stop, set()
+    first = True
+    while True:
+        timer = None
+        if args.checkpoint_every:
+            timer = threading.Timer(args.checkpoint_every, stop.set)
+            timer.daemon = True
+            timer.start()
+        signals.started = True
+        try:
             model.train(None if first and not args.resume else corpus, stop=stop)
-            first = False
+        finally:
             if timer is not None:
                 timer.cancel()
-            if not model.interrupted:
-                return 0
-            started = time.perf_counter()
-            model.save(checkpoint)
-            if received:
-                return 128 + received[0]
-            logger.info("checkpoint saved to %s in %.1f s", checkpoint, time.perf_counter() - started)
-            stop.clear()
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        first = False
+        if not model.interrupted:
+            return written
+        started = time.perf_counter()
+        model.save(checkpoint)
+        written.add(_identity(checkpoint))
+        if signals.received:
+            return written
+        logger.info("checkpoint saved to %s in %.1f s", checkpoint, time.perf_counter() - started)
+        stop.clear()
+        if signals.received:  # a signal between the check above and clear(): stop after all
+            stop.set()

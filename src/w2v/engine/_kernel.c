@@ -48,7 +48,7 @@
 #define W2V_ERR_OBJECTIVE (-4) /* neither negative sampling nor hierarchical softmax, or its matrix missing */
 #define W2V_ERR_SCRATCH (-5)   /* work or iwork shorter than w2v_scratch_floats / w2v_scratch_ints */
 #define W2V_ERR_ID (-6)        /* a token id >= vocab_size */
-#define W2V_ERR_DIVERGED (-7)  /* a score was NaN: the weights diverged */
+#define W2V_ERR_DIVERGED (-7)  /* a score was NaN or infinite: the weights diverged */
 #define W2V_ERR_CODE_LEN (-8)  /* a Huffman code length outside 1..max_code_len */
 
 /* Mirrors w2v.engine.kernel.Block (ctypes); its size is checked at load (w2v_block_size). */
@@ -151,7 +151,7 @@ static inline double logistic_step(const float *h, float *w_out, const int32_t *
         float x = dot(h, w_out + (int64_t)rows[i] * d, d);
         float s = signs[i];
         float z = s * x, e, sig_neg; /* sig_neg = sigma(-z) = |dJ/dx| */
-        if (z != z) return NAN; /* diverged weights: no step (the table lookup below needs a number) */
+        if (!isfinite(z)) return NAN; /* diverged weights: no step (the table lookup needs a number) */
         if (z >= 0.0f) {
             e = expf(-z); /* in (0, 1] */
             loss += log1p_unit(e);

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..run_state import EpochStats
+from .kernel import TrainingDiverged
 from .pool import WorkerPool
 
 
@@ -58,21 +59,32 @@ def train(
     for epoch in range(start_epoch, schedule.epochs):
         first = start_block if epoch == start_epoch else 0
         stats = partial if (epoch == start_epoch and partial is not None) else EpochStats()
-        jobs = schedule.epoch_jobs(epoch, first)
-        report = None
-        if progress is not None:
-
-            def report(position, stats=stats, epoch=epoch):
-                progress(position, schedule.total, schedule.lr_at(position), stats, epoch)
-
-        finished = pool.run(jobs, stats, report)
-        if finished < len(jobs):
-            return RunResult(done, (epoch, first + finished), stats)
-        evaluation = schedule.eval_jobs(epoch)
-        if evaluation:
-            frozen = EpochStats()
-            if pool.run(evaluation, frozen) < len(evaluation):
-                return RunResult(done, (epoch, schedule.n_blocks), stats)
-            stats.eval_loss = frozen.mean_loss
+        try:
+            stopped_at = _epoch(pool, schedule, epoch, first, stats, progress)
+        except TrainingDiverged as e:
+            raise TrainingDiverged(e.code, f"training diverged in epoch {epoch + 1}") from None
+        if stopped_at is not None:
+            return RunResult(done, stopped_at, stats)
         done.append(stats)
     return RunResult(done, None, None)
+
+
+def _epoch(pool, schedule, epoch, first, stats, progress):
+    """Epoch ``epoch`` from its ``first``-th block, then its frozen evaluation, adding to
+    ``stats``; returns None, or ``(epoch, next block)`` if stopped."""
+    report = None
+    if progress is not None:
+
+        def report(position):
+            progress(position, schedule.total, schedule.lr_at(position), stats, epoch)
+
+    jobs = schedule.epoch_jobs(epoch, first)
+    finished = pool.run(jobs, stats, report)
+    if finished < len(jobs):
+        return (epoch, first + finished)
+    evaluation = schedule.eval_jobs(epoch)
+    if evaluation:  # short (at most 20 blocks) and not interrupted: a stop waits for it
+        frozen = EpochStats()
+        pool.run(evaluation, frozen, interruptible=False)
+        stats.eval_loss = frozen.mean_loss
+    return None

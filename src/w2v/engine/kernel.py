@@ -51,7 +51,7 @@ class KernelError(ValueError):
 
 
 class TrainingDiverged(KernelError):
-    """A score became NaN: the weights diverged (usually a learning rate far too high)."""
+    """A score became NaN or infinite: the weights diverged (usually a learning rate far too high)."""
 
 
 ERRORS = {  # code: message (the W2V_ERR_* codes of _kernel.c)
@@ -61,7 +61,7 @@ ERRORS = {  # code: message (the W2V_ERR_* codes of _kernel.c)
     -4: "neither negative sampling nor hierarchical softmax is set up",
     -5: "the scratch buffers are smaller than the kernel needs",
     -6: "a token id is outside the vocabulary",
-    -7: "the weights diverged (a score is NaN)",
+    -7: "the weights diverged (a score is NaN or infinite)",
     -8: "a Huffman code length is outside 1..max_code_len",
 }
 DIVERGED = -7

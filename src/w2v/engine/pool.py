@@ -29,20 +29,22 @@ class WorkerPool:
         self.longest_sentence = int(longest_sentence)
         self.stop = stop if stop is not None else threading.Event()
 
-    def run(self, jobs, stats, progress=None, every=0.5):
+    def run(self, jobs, stats, progress=None, every=0.5, interruptible=True):
         """Run ``jobs``, adding each block's result to ``stats`` (an EpochStats).
 
         ``progress(position)`` is called about every ``every`` seconds from the
         calling thread with the furthest token position reached (blocks finish
         out of order). Returns the number of jobs done: ``len(jobs)`` unless
-        ``stop`` was set. A kernel error stops the other workers and is raised
-        here; so is KeyboardInterrupt, after the workers have finished their blocks.
+        ``stop`` was set (``interruptible=False``: the jobs all run even then).
+        A kernel error stops the other workers and is raised here; so is
+        KeyboardInterrupt, after the workers have finished their blocks.
         """
         if not jobs:
             return 0
         counter = itertools.count()
         lock = threading.Lock()
         errors = []
+        stop = self.stop if interruptible else threading.Event()
         done = [0, jobs[0].start]  # jobs finished, furthest position reached
 
         def work():
@@ -50,7 +52,7 @@ class WorkerPool:
             ids = np.empty(self.biggest_block, dtype=np.int32)
             offsets = self.corpus.offsets
             try:
-                while not self.stop.is_set():
+                while not stop.is_set():
                     i = next(counter)
                     if i >= len(jobs):
                         return
@@ -70,6 +72,7 @@ class WorkerPool:
                             done[1] = max(done[1], job.end)
             except BaseException as exc:  # surfaced in the calling thread
                 errors.append(exc)
+                stop.set()
                 self.stop.set()
 
         threads = [
@@ -85,6 +88,7 @@ class WorkerPool:
                         position = done[1]
                     progress(position)
         except KeyboardInterrupt:
+            stop.set()
             self.stop.set()
             for t in threads:
                 t.join()

@@ -1,10 +1,33 @@
-"""atomic_write: a file appears complete under its name, or not at all."""
+"""atomic_write: a file appears complete under its name, or not at all.
+
+Where it writes. A path that is a symbolic link is written through: the
+link's final target gets the new contents and the link stays a link (as
+an ordinary ``open(path, "w")`` would do). A path that exists but is not a
+regular file (a folder, a device such as /dev/null, a FIFO, a socket) is
+refused with :class:`NotARegularFile`: an atomic save replaces the file by
+renaming, which would put a regular file where the device or pipe was.
+
+Leftovers. The temporary file is named ``.NAME.PID.XXXXXX.tmp`` beside the
+target. An exception, Ctrl-C or a full disk removes it; a process killed
+outright (SIGKILL, power loss) cannot, so every later save to the same
+target first removes the temporary files of processes that no longer run.
+
+Errors. An OSError while writing names the target, never the temporary
+file, so a full disk reads ``model.w2v: No space left on device``.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import stat
 import tempfile
+
+
+class NotARegularFile(ValueError):
+    """The output path exists but is a folder, a device, a FIFO or a socket."""
 
 
 def _umask():
@@ -36,6 +59,69 @@ def _fsync_folder(folder):
         os.close(fd)
 
 
+def _kind(mode):
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def resolve_output(path):
+    """The file an atomic save of ``path`` writes: symlinks followed to their final target.
+
+    Raises NotARegularFile if that exists and is not a regular file.
+    """
+    path = os.fspath(path)
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError:
+        return target  # unreadable: the write itself will say why
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(f"{path} is {_kind(mode)}, not a regular file; w2v writes files only")
+    return target
+
+
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_stale_temporaries(target):
+    """Remove ``.NAME.PID.*.tmp`` files beside ``target`` left by processes that no longer run."""
+    folder, name = os.path.split(target)
+    pattern = re.compile(r"\." + re.escape(name) + r"\.(\d+)\.[^/]*\.tmp\Z")
+    try:
+        entries = os.listdir(folder or ".")
+    except OSError:
+        return
+    for entry in entries:
+        m = pattern.match(entry)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, entry))
+
+
+def _naming(exc, path):
+    """The same OSError, naming ``path`` (the target) instead of the temporary file."""
+    if exc.errno is None:
+        return exc
+    renamed = type(exc)(exc.errno, exc.strerror or os.strerror(exc.errno), os.fspath(path))
+    return renamed
+
+
 @contextlib.contextmanager
 def atomic_write(path, mode="wb"):
     """Write ``path`` through a temporary file in the same folder, renamed over it at the end.
@@ -53,17 +139,21 @@ def atomic_write(path, mode="wb"):
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write mode must be 'wb' or 'w', not {mode!r}")
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    # delete=False: the file is renamed, not deleted, on success; cleanup on failure is below.
-    f = tempfile.NamedTemporaryFile(  # closed by the with block below
-        mode=mode,
-        dir=folder,
-        prefix=f".{os.path.basename(path)}.",
-        suffix=".tmp",
-        delete=False,
-        **({"encoding": "utf-8", "newline": "\n"} if mode == "w" else {}),
-    )
+    target = resolve_output(path)
+    folder = os.path.dirname(target)
+    remove_stale_temporaries(target)
+    try:
+        # delete=False: the file is renamed, not deleted, on success; cleanup on failure is below.
+        f = tempfile.NamedTemporaryFile(  # closed by the with block below
+            mode=mode,
+            dir=folder,
+            prefix=f".{os.path.basename(target)}.{os.getpid()}.",
+            suffix=".tmp",
+            delete=False,
+            **({"encoding": "utf-8", "newline": "\n"} if mode == "w" else {}),
+        )
+    except OSError as exc:
+        raise _naming(exc, path) from None
     tmp = f.name
     try:
         with f:
@@ -71,7 +161,13 @@ def atomic_write(path, mode="wb"):
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if exc.filename in (tmp, None) or exc.errno == errno.ENOSPC:
+            raise _naming(exc, path) from None
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..corpus import MAX_SENTENCE_LENGTH
 from ..schedule import BLOCK_WORDS, Schedule
-from ..vocab import finalize_vocab, scan_corpus
+from ..vocab import vocabulary_and_corpus
 from ..weights import initial_weights
 from .objectives import HierarchicalSoftmax, naive_softmax, negative_sampling
 from .stream import block_draws
@@ -153,8 +153,13 @@ class ReferenceTrainer:
 
         ``progress(epoch, fraction, mean_loss)`` is called after each epoch if given.
         """
-        words, counts, encoded = scan_corpus(sentences, self.max_sentence_length)
-        vocab = finalize_vocab(words, counts, encoded, self.min_count, self.max_final_vocab)
+        vocab, encoded, _ = vocabulary_and_corpus(
+            sentences,
+            min_count=self.min_count,
+            max_final_vocab=self.max_final_vocab,
+            max_vocab_size=None,
+            max_sentence_length=self.max_sentence_length,
+        )
         n_words, d = len(vocab), self.vector_size
         if n_words < 2:
             raise ValueError(f"the vocabulary has {n_words} word(s) with min_count={self.min_count}; need 2")

@@ -1,0 +1,339 @@
+"""What a careless or hostile user can do to ``w2v train`` and to saves, and what happens:
+exit status 2 with one line (or a clean stop), no traceback, every file that was there
+byte-identical. Each test names the defect it covers (issue "nothing a user does crashes w2v")."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from w2v import BuiltinCorpus, Word2Vec
+from w2v.io import atomic_write
+from w2v.io.atomic import NotARegularFile
+from w2v.storage import check_vectors_output
+
+PRECIOUS = b"an existing file that must survive"
+
+
+def w2v(*args, timeout=300, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "w2v", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+    )
+
+
+def one_line_error(result, *pieces, status=2):
+    assert result.returncode == status, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("w2v:")]
+    assert len(errors) == 1, result.stderr
+    for piece in pieces:
+        assert piece in errors[0], errors[0]
+    return errors[0]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(40)]
+    lines = [" ".join(rng.choice(words, size=12)) for _ in range(400)]
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def moby_lines():
+    """The built-in corpus as text, a paragraph a line: big enough that training takes seconds."""
+    return [" ".join(s) for s in BuiltinCorpus("moby-dick")]
+
+
+@pytest.fixture
+def big(tmp_path, moby_lines):
+    path = tmp_path / "moby.txt"
+    path.write_text("\n".join(moby_lines) + "\n")
+    return path
+
+
+def precious(path):
+    path.write_bytes(PRECIOUS)
+    return path
+
+
+def intact(*paths):
+    return all(p.read_bytes() == PRECIOUS for p in paths)
+
+
+# -- 1. diverging runs ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--alpha", 1, "--epochs", 1, "--workers", 1],
+        ["--cbow-mean", 0, "--window", 50, "--alpha", 0.25],
+        ["--hs", 1, "--negative", 0, "--alpha", 0.5],
+    ],
+)
+def test_a_diverging_run_stops_with_a_clear_error_and_saves_nothing(tmp_path, flags):
+    out = precious(tmp_path / "m.w2v")
+    result = w2v("train", "moby-dick", "-o", out, "--quiet", *flags)
+    one_line_error(result, "training diverged in epoch", "is too high")
+    assert intact(out) and not (tmp_path / "m.w2v.ckpt").exists()
+    assert sorted(os.listdir(tmp_path)) == ["m.w2v"]
+
+
+def test_a_model_file_with_nan_weights_is_refused_when_training(corpus, tmp_path):
+    path = tmp_path / "m.w2v"
+    model = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=1, progress=None)
+    model.fit([line.split() for line in corpus.read_text().splitlines()])
+    model.wv.vectors[3] = np.nan
+    model.save(path)
+    loaded = Word2Vec.load(path)
+    with pytest.raises(ValueError, match="diverged"):
+        loaded.train([line.split() for line in corpus.read_text().splitlines()])
+
+
+# -- 2. an output that is an input, or another output -----------------------------------------
+
+
+def test_the_output_cannot_be_the_input_or_another_output(corpus, tmp_path):
+    before = corpus.read_bytes()
+    one_line_error(w2v("train", corpus, "-o", corpus, "--min-count", 1), "is the corpus")
+    one_line_error(w2v("train", corpus, "-o", tmp_path / "m.w2v", "--vectors", corpus), "is the corpus")
+    one_line_error(w2v("train", corpus, "-o", tmp_path / "m.w2v", "--checkpoint", corpus), "is the corpus")
+    link = tmp_path / "link.txt"
+    link.symlink_to(corpus)
+    one_line_error(w2v("train", corpus, "-o", link), "is the corpus")  # through a symbolic link
+    hard = tmp_path / "hard.w2v"
+    os.link(corpus, hard)
+    one_line_error(w2v("train", corpus, "-o", hard), "is the corpus")  # a hard link
+    model = precious(tmp_path / "m.w2v")
+    one_line_error(w2v("train", corpus, "-o", model, "--vectors", model), "same file")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(before)
+    one_line_error(w2v("train", folder, "-o", folder / "m.w2v"), "is inside the corpus")
+    assert corpus.read_bytes() == before and intact(model)
+    assert sorted(os.listdir(folder)) == ["a.txt"]
+
+
+def test_resume_cannot_write_the_model_over_its_checkpoint(big, tmp_path):
+    code, _, err = start_and_signal(["train", big, "-o", tmp_path / "r.w2v", *SLOW], signal.SIGINT)
+    assert code == 130, err
+    checkpoint = tmp_path / "r.w2v.ckpt"
+    before = checkpoint.read_bytes()
+    one_line_error(w2v("train", "--resume", checkpoint, "-o", checkpoint), "is the checkpoint being resumed")
+    assert checkpoint.read_bytes() == before
+
+
+# -- 3. saves write through links and refuse what is not a file --------------------------------
+
+
+def test_saves_refuse_devices_and_fifos_and_write_through_symlinks(corpus, tmp_path):
+    one_line_error(w2v("train", corpus, "-o", "/dev/null", "--min-count", 1), "/dev/null is a device")
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    one_line_error(w2v("train", corpus, "-o", tmp_path / "m.w2v", "--vectors", fifo), "is a pipe")
+    one_line_error(w2v("train", corpus, "-o", tmp_path / "m.w2v", "--vectors", "/dev/stdout"), "/dev/stdout")
+    target = precious(tmp_path / "real.w2v")
+    link = tmp_path / "link.w2v"
+    link.symlink_to(target)
+    result = w2v("train", corpus, "-o", link, "--min-count", 1, "--epochs", 1, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and os.readlink(link) == str(target)  # still a link ...
+    assert Word2Vec.load(target).epochs_trained_ == 1  # ... to the new model
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+
+
+def test_atomic_write_errors_name_the_target_not_the_temporary_file(tmp_path, monkeypatch):
+    target = precious(tmp_path / "m.bin")
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError) as info, atomic_write(target) as f:
+        f.write(b"new")
+    assert info.value.filename == str(target) and info.value.errno == 28
+    monkeypatch.undo()
+    assert intact(target) and os.listdir(tmp_path) == ["m.bin"]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    with pytest.raises(NotARegularFile, match="is a folder"), atomic_write(locked):
+        pass
+
+
+def test_a_killed_save_leaves_a_temporary_file_that_the_next_save_removes(tmp_path):
+    target = precious(tmp_path / "m.w2v")
+    code = (
+        "import os, sys\n"
+        "from w2v.io import atomic_write\n"
+        f"with atomic_write({str(target)!r}) as f:\n"
+        "    f.write(b'half'); f.flush(); os.kill(os.getpid(), 9)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=False)
+    assert intact(target)
+    leftovers = [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+    assert len(leftovers) == 1
+    with atomic_write(target) as f:
+        f.write(b"whole")
+    assert target.read_bytes() == b"whole" and os.listdir(tmp_path) == ["m.w2v"]
+
+
+# -- 4. resuming on another corpus --------------------------------------------------------------
+
+SLOW = ["--epochs", 8, "--sg", 1, "--workers", 1, "--vector-size", 24, "--seed", 3]
+
+
+def start_and_signal(args, signum, delay=0.6, extra=(), again_after=None):
+    """Start ``w2v train``, wait until training has begun, send ``signum`` (and, after
+    ``again_after`` seconds, once more); returns (status, stdout, stderr)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "w2v", *map(str, args), *map(str, extra)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = time.monotonic()
+    for line in proc.stderr:
+        if line.startswith("vocabulary:") or time.monotonic() - started > 60:
+            break
+    time.sleep(delay)
+    proc.send_signal(signum)
+    if again_after is not None:
+        time.sleep(again_after)
+        proc.send_signal(signum)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err
+
+
+@pytest.mark.parametrize("change", ["shuffle lines", "reverse words"])
+def test_resume_refuses_the_same_counts_of_other_text(big, tmp_path, change):
+    code, _, err = start_and_signal(["train", big, "-o", tmp_path / "r.w2v", *SLOW], signal.SIGINT)
+    assert code == 130, err
+    lines = big.read_text().splitlines()
+    if change == "shuffle lines":
+        random.Random(0).shuffle(lines)
+    else:
+        lines = [" ".join(reversed(line.split())) for line in lines]
+    big.write_text("\n".join(lines) + "\n")
+    result = w2v("train", "--resume", tmp_path / "r.w2v.ckpt", "-o", tmp_path / "r.w2v")
+    one_line_error(result, "interrupted on another corpus")
+    assert not (tmp_path / "r.w2v").exists()
+
+
+# -- 7-10. checkpoints and signals ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seconds", [0.001, 0.0, -1, "inf", "nan", 1e10])
+def test_checkpoint_periods_out_of_range_are_refused(corpus, tmp_path, seconds):
+    result = w2v("train", corpus, "-o", tmp_path / "m.w2v", "--checkpoint-every", seconds)
+    one_line_error(result, "--checkpoint-every", "between 0.1 and")
+
+
+def test_the_shortest_checkpoint_period_finishes(big, tmp_path):
+    started = time.monotonic()
+    result = w2v(
+        "train", big, "-o", tmp_path / "m.w2v", "--epochs", 20, "--workers", 1, "--checkpoint-every", 0.1
+    )
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 120
+    assert "checkpoint saved" in result.stderr
+    assert Word2Vec.load(tmp_path / "m.w2v").epochs_trained_ == 20
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.5])
+def test_ctrl_c_with_quiet_always_stops_cleanly(big, tmp_path, delay):
+    """However early the signal comes, the command either says nothing was saved (training
+    had not started) or writes a loadable checkpoint; never a silent stop."""
+    out = tmp_path / "q.w2v"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "w2v", "train", str(big), "-o", str(out), *map(str, SLOW), "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.3 + delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    checkpoint = tmp_path / "q.w2v.ckpt"
+    if "before training started" in err:
+        assert not checkpoint.exists()
+    else:
+        assert "checkpoint saved" in err and Word2Vec.load(checkpoint).interrupted
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+
+
+def test_a_second_signal_waits_for_the_checkpoint(big, tmp_path):
+    out = tmp_path / "m.w2v"
+    code, _, err = start_and_signal(["train", big, "-o", out, *SLOW], signal.SIGINT, again_after=0.001)
+    assert code == 130 and "Traceback" not in err, err
+    assert "checkpoint saved" in err  # (and "already stopping" if the save was still running)
+    assert Word2Vec.load(tmp_path / "m.w2v.ckpt").interrupted
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+
+
+def test_a_run_never_removes_or_overwrites_another_runs_checkpoint(big, tmp_path):
+    out = tmp_path / "m.w2v"
+    code, _, err = start_and_signal(["train", big, "-o", out, *SLOW], signal.SIGINT)
+    assert code == 130, err
+    checkpoint = tmp_path / "m.w2v.ckpt"
+    before = checkpoint.read_bytes()
+    one_line_error(w2v("train", big, "-o", out, "--epochs", 1), "already holds a checkpoint")
+    assert checkpoint.read_bytes() == before
+    result = w2v(
+        "train", big, "-o", out, "--epochs", 1, "--min-count", 1, "--checkpoint", tmp_path / "other.ckpt"
+    )
+    assert result.returncode == 0, result.stderr  # elsewhere is fine, and leaves it alone
+    assert checkpoint.read_bytes() == before
+    result = w2v("train", "--resume", checkpoint, "-o", out, "--quiet")  # resuming it consumes it
+    assert result.returncode == 0 and not checkpoint.exists(), result.stderr
+
+
+# -- 12, 15, 16, 18 -------------------------------------------------------------------------
+
+
+def test_words_the_vectors_file_cannot_hold_are_refused_before_training():
+    """``w2v train --vectors`` runs this check after the vocabulary pass, before training (a text
+    corpus's whitespace tokens cannot hold such words; a Python corpus can)."""
+    for words, shown in ((["a", "b c"], "'b c'"), (["a", "nul\0"], "nul"), (["a", ""], "empty")):
+        with pytest.raises(ValueError, match=shown):
+            check_vectors_output("v.bin", words)
+        with pytest.raises(ValueError, match=shown):
+            check_vectors_output("v.txt", words)
+        check_vectors_output("v.w2v", words)  # the native format holds any word
+
+
+def test_nothing_to_train_is_an_error(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a\nb\nc\n" * 10)  # one word a line: no window
+    out = precious(tmp_path / "m.w2v")
+    one_line_error(w2v("train", corpus, "-o", out, "--min-count", 1), "nothing to train")
+    corpus.write_text("a b\nc d\n")  # windows, but subsampling drops nearly everything
+    one_line_error(w2v("train", corpus, "-o", out, "--min-count", 1, "--epochs", 1), "nothing was trained")
+    assert intact(out)
+
+
+@pytest.mark.parametrize("name", ["vectors.bin", "vectors.txt", "vectors.vec", "v.txt.gz"])
+def test_a_model_named_like_a_vectors_file_is_refused(corpus, tmp_path, name):
+    out = precious(tmp_path / name)
+    one_line_error(w2v("train", corpus, "-o", out), "--vectors")
+    assert intact(out)
+
+
+def test_max_final_vocab_with_ties_says_so(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d\n" * 20)  # four words tied at 20
+    one_line_error(
+        w2v("train", corpus, "-o", tmp_path / "m.w2v", "--max-final-vocab", 2), "max_final_vocab=2", "tied"
+    )
