@@ -319,6 +319,8 @@ def test_nothing_to_train_is_an_error(tmp_path):
     corpus.write_text("a\nb\nc\n" * 10)  # one word a line: no window
     out = precious(tmp_path / "m.w2v")
     one_line_error(w2v("train", corpus, "-o", out, "--min-count", 1), "nothing to train")
+    corpus.write_text("".join(f"{'ab'[i % 2]} x{i}\n" for i in range(300)))  # a, b: never with each other
+    one_line_error(w2v("train", corpus, "-o", out, "--min-count", 2), "nothing to train")
     corpus.write_text("a b\nc d\n")  # windows, but subsampling drops nearly everything
     one_line_error(w2v("train", corpus, "-o", out, "--min-count", 1, "--epochs", 1), "nothing was trained")
     assert intact(out)

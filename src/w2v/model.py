@@ -441,22 +441,28 @@ class Word2Vec:
         return model
 
 
-def _check_trainable(encoded):
-    """A corpus where no sentence holds two words of the vocabulary gives nothing to train."""
-    offsets = np.asarray(encoded.offsets)  # (S + 1,)
-    known_before = np.zeros(len(offsets), dtype=np.int64)  # known tokens before each offset
-    running, buf = 0, np.empty(1 << 18, dtype=np.int32)
-    for lo in range(0, encoded.n_tokens, len(buf)):
-        hi = min(lo + len(buf), encoded.n_tokens)
-        cum = np.concatenate([[0], np.cumsum(encoded.read(lo, hi, buf) >= 0)])  # known in [lo, lo + k)
-        a, b = np.searchsorted(offsets, lo, "left"), np.searchsorted(offsets, hi, "right")
-        known_before[a:b] = running + cum[offsets[a:b] - lo]
-        running += int(cum[-1])
-    if not (np.diff(known_before) >= 2).any():
-        raise ValueError(
-            "nothing to train: no sentence holds two words of the vocabulary (a window needs a centre "
-            "word and a context word); use a larger corpus or lower min_count"
-        )
+def _check_trainable(encoded, chunk=1 << 18):
+    """A corpus where no sentence holds two words of the vocabulary gives nothing to train.
+
+    Reads sentences a group of about ``chunk`` tokens at a time (usually the first group
+    settles it), with no temporary the size of the corpus."""
+    offsets, n_sentences = encoded.offsets, encoded.n_sentences
+    buf = np.empty(max(chunk, encoded.longest_sentence), dtype=np.int32)
+    first = 0
+    while first < n_sentences:
+        base = int(offsets[first])
+        last = max(
+            int(np.searchsorted(offsets, base + chunk, "right")) - 1, first + 1
+        )  # sentences [first, last)
+        bounds = np.asarray(offsets[first : last + 1]) - base
+        known = (encoded.read(base, int(offsets[last]), buf) >= 0).astype(np.int64)
+        if (np.add.reduceat(known, bounds[:-1]) >= 2).any():  # stored sentences hold >= 2 tokens
+            return
+        first = last
+    raise ValueError(
+        "nothing to train: no sentence holds two words of the vocabulary (a window needs a centre "
+        "word and a context word); use a larger corpus or lower min_count"
+    )
 
 
 def _check_corpus(corpus):

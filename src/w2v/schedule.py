@@ -85,6 +85,15 @@ def cut_blocks(offsets, block_words):
     return np.unique(np.concatenate([[0], cuts, [n_sentences]]))
 
 
+def longest_sentence(offsets, slice_size=1 << 20):
+    """The most tokens in one sentence (0 for none), with no temporary the size of ``offsets``."""
+    longest = 0
+    for start in range(0, len(offsets) - 1, slice_size):
+        part = np.asarray(offsets[start : start + slice_size + 1])
+        longest = max(longest, int(np.diff(part).max()))
+    return longest
+
+
 def eval_sample(n_blocks, fraction=0.01, least=8, most=20):
     """Block indices of the frozen evaluation: evenly spread, about ``fraction`` of the corpus,
     but at least ``least`` blocks (all of a smaller corpus) and at most ``most``.
@@ -161,7 +170,7 @@ class Schedule:
 
     @property
     def longest_sentence(self):
-        return max(int(np.diff(self.offsets).max()) if len(self.offsets) > 1 else 0, 1)
+        return max(longest_sentence(self.offsets), 1)
 
     def lr_at(self, position):
         """The learning rate once ``position`` tokens of the run are done."""

@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .corpus import MAX_SENTENCE_LENGTH
+from .schedule import longest_sentence
 
 
 @dataclass
@@ -69,13 +70,14 @@ class EncodedCorpus:
 
     @property
     def longest_sentence(self):
-        return int(np.diff(self.offsets).max()) if len(self.offsets) > 1 else 0
+        return longest_sentence(self.offsets)
 
     def fingerprint(self):
         """A digest of the sentences and ids (BLAKE2b, 128 bits, hex): two corpora that train
         differently (other words, order or sentence breaks) differ here. One read of the ids."""
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(np.ascontiguousarray(self.offsets, dtype="<i8").tobytes())
+        for start in range(0, len(self.offsets), _SLICE):
+            digest.update(np.ascontiguousarray(self.offsets[start : start + _SLICE], dtype="<i8").tobytes())
         buf = np.empty(_SLICE, dtype=np.int32)
         for lo in range(0, self.n_tokens, _SLICE):
             digest.update(self.read(lo, min(lo + _SLICE, self.n_tokens), buf).astype("<i4").tobytes())
