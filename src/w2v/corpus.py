@@ -5,13 +5,18 @@ A corpus is any re-iterable of sentences, each a list of string tokens.
 * :class:`TextCorpus` reads files as word2vec.c and gensim's ``LineSentence``
   do: one sentence per line, tokens separated by whitespace, no other
   processing. A run of more than ``chunk_bytes`` characters without
-  whitespace, or a NUL byte at the start, is taken for a binary file and
-  refused (:class:`CorpusError`). It reads plain text, ``.gz``, ``.bz2``, ``.zip`` (every member,
-  in order) and folders (every file, sorted by name), in bounded chunks, so a
-  text8-style file (one 100 MB line) never becomes one string. A line longer
-  than ``max_sentence_length`` tokens is cut into pieces of at most that many
-  tokens; nothing is dropped. Invalid UTF-8 is replaced by U+FFFD and counted
-  (``invalid_utf8`` after a pass).
+  whitespace, or a NUL byte anywhere, is taken for a binary file and
+  refused (:class:`CorpusError`, naming the file and, for a NUL, its byte
+  offset) while reading, so in the vocabulary pass, before any training. It
+  reads plain text, ``.gz``, ``.bz2``, ``.zip`` (every member, in order) and
+  folders (every file, sorted by name), in bounded chunks, so a text8-style
+  file (one 100 MB line) never becomes one string. Damaged or truncated
+  compressed data, a damaged zip, and zip members that are encrypted or use a
+  compression method Python cannot read are a :class:`CorpusError` naming the
+  file (and the member). A line longer than ``max_sentence_length`` tokens
+  is cut into pieces of at most that many tokens; nothing is dropped.
+  Invalid UTF-8 is replaced by U+FFFD and counted (``invalid_utf8`` after a
+  pass).
 * ``tokenize`` lower-cases and keeps runs of letters and digits, joined by
   apostrophes ("whale's" stays one token; quotes around a word are dropped).
   Typographic apostrophes (’ ‘) count as apostrophes. The built-in corpora
@@ -21,15 +26,17 @@ A corpus is any re-iterable of sentences, each a list of string tokens.
 from __future__ import annotations
 
 import codecs
+import numbers
 import re
 import zipfile
 from importlib import resources
 from pathlib import Path
 
-from .io._files import open_compressed
+from .io._files import DAMAGE_ERRORS, is_damage, open_compressed
 
 MAX_SENTENCE_LENGTH = 10_000
 CHUNK_BYTES = 1 << 20
+MAX_CHUNK_BYTES = 1 << 30  # a chunk is held in memory (a few times over, as text)
 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
@@ -121,17 +128,42 @@ def _raw_streams(path):
         raise CorpusError(f"corpus {str(path)!r} does not exist")
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                for info in archive.infolist():
-                    if not info.is_dir():
-                        with archive.open(info) as member:
-                            yield f"{path}:{info.filename}", member
-        except zipfile.BadZipFile as exc:
-            raise CorpusError(f"corpus {str(path)!r} is not a valid zip file ({exc})") from None
+        yield from _zip_members(path)
         return
     with open_compressed(path, "rb") as stream:
         yield str(path), stream
+
+
+def _zip_members(path):
+    """Yield (name, binary file object) for every file in the zip archive ``path``, in order."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (NotImplementedError, OSError, *DAMAGE_ERRORS) as exc:
+        raise _zip_error(f"corpus {str(path)!r}", exc) from None
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            name = f"{path}:{info.filename}"
+            if info.flag_bits & 0x1:
+                raise CorpusError(f"{name}: the zip member is encrypted; w2v reads only unencrypted archives")
+            try:
+                member = archive.open(info)
+            except (NotImplementedError, OSError, *DAMAGE_ERRORS) as exc:
+                raise _zip_error(name, exc, info.compress_type) from None
+            with member:
+                yield name, member
+
+
+def _zip_error(name, exc, method=None):
+    """The CorpusError for ``exc`` from the zip module: damage, or a feature it lacks (such as a
+    compression method); a real I/O failure (an OSError with an errno) is passed on as it is."""
+    if isinstance(exc, NotImplementedError):
+        what = "a zip member w2v cannot read" if method is None else f"compression method {method}"
+        return CorpusError(f"{name}: {what} is not supported ({exc})")
+    if is_damage(exc):
+        return CorpusError(f"{name}: not a valid zip file or a damaged one ({exc})")
+    return exc
 
 
 class TextCorpus:
@@ -142,10 +174,8 @@ class TextCorpus:
 
     def __init__(self, path, max_sentence_length=MAX_SENTENCE_LENGTH, chunk_bytes=CHUNK_BYTES):
         self.path = Path(path)
-        if max_sentence_length < 1:
-            raise ValueError(f"max_sentence_length must be >= 1, got {max_sentence_length}")
-        self.max_sentence_length = max_sentence_length
-        self.chunk_bytes = chunk_bytes
+        self.max_sentence_length = _whole_number("max_sentence_length", max_sentence_length, 1)
+        self.chunk_bytes = _whole_number("chunk_bytes", chunk_bytes, 1, MAX_CHUNK_BYTES)
         self.invalid_utf8 = 0  # bytes replaced during the last complete pass
         if not self.path.exists():
             raise CorpusError(f"corpus {str(self.path)!r} does not exist")
@@ -166,15 +196,20 @@ class TextCorpus:
         decoder = codecs.getincrementaldecoder("utf-8")(errors=errors)
         pending = []  # tokens of the line being read
         carry = ""  # text after the last whitespace: maybe half a token
-        first = True
+        offset = 0  # bytes of the (decompressed) document read so far
         while True:
             try:
                 data = stream.read(self.chunk_bytes)
-            except (OSError, EOFError, zipfile.BadZipFile) as exc:
+            except (OSError, *DAMAGE_ERRORS) as exc:
+                if is_damage(exc):
+                    raise CorpusError(f"{name}: damaged or truncated compressed data ({exc})") from None
                 raise CorpusError(f"cannot read corpus {name!r}: {exc}") from None
-            if first and b"\x00" in data:
-                raise CorpusError(f"{name}: contains NUL bytes, so it is not UTF-8 text (a binary file?)")
-            first = False
+            nul = data.find(b"\x00")
+            if nul >= 0:
+                raise CorpusError(
+                    f"{name}: NUL byte at byte {offset + nul:,}, so it is not UTF-8 text (a binary file?)"
+                )
+            offset += len(data)
             text = carry + decoder.decode(data, final=not data)
             lines = text.split("\n")
             carry = lines.pop()  # the unfinished last line
@@ -203,6 +238,17 @@ class TextCorpus:
                 full = len(pending) - len(pending) % limit
                 yield from _pieces(pending[:full], limit)
                 del pending[:full]
+
+
+def _whole_number(name, value, low, high=None):
+    """``value`` as an int in [low, high]; otherwise a ValueError naming the parameter and the range."""
+    wanted = f"a whole number >= {low}" if high is None else f"a whole number from {low} to {high:,}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be {wanted}, got {value!r}")
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be {wanted}, got {value}")
+    return value
 
 
 def _pieces(tokens, limit):

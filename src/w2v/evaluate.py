@@ -67,6 +67,33 @@ def _read_lines(path):
         raise DatasetError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
+class _SkippedLines:
+    """Lines of a dataset file that are not in its format: counted, and logged once at the end
+    (a file of many bad lines gives one log line, not one per line)."""
+
+    def __init__(self, path, what):
+        self.path, self.what = path, what
+        self.count, self.first = 0, None
+
+    def add(self, line_no, line):
+        self.count += 1
+        if self.first is None:
+            self.first = (line_no, line.strip()[:60])
+
+    def log(self):
+        if self.count:
+            line_no, text = self.first
+            logger.info(
+                "skipped %d line%s of %s: not %s (the first: line %d, %r)",
+                self.count,
+                "" if self.count == 1 else "s",
+                self.path,
+                self.what,
+                line_no,
+                text,
+            )
+
+
 def _ok_vocab(kv, restrict_vocab, case_insensitive):
     """Folded word -> row, for the first ``restrict_vocab`` rows; the most frequent spelling wins."""
     keys = kv.index_to_key[:restrict_vocab]
@@ -116,6 +143,7 @@ def evaluate_word_analogies(
     path = dataset_path(analogies)
     ok_vocab = _ok_vocab(kv, restrict_vocab, case_insensitive)
     sections, section = [], None
+    invalid = _SkippedLines(path, "four words")
     for line_no, line in enumerate(_read_lines(path), start=1):
         if line.startswith(": "):
             if section:
@@ -129,7 +157,7 @@ def evaluate_word_analogies(
                 continue
             raise DatasetError(f"{path}: line {line_no}: a question before any ': section' line")
         if len(words) != 4:
-            logger.info("skipping line %d of %s: not four words", line_no, path)
+            invalid.add(line_no, line)
             continue
         question = tuple(w.upper() for w in words) if case_insensitive else tuple(words)
         if any(w not in ok_vocab for w in question):
@@ -147,6 +175,7 @@ def evaluate_word_analogies(
     if section:
         sections.append(section)
         _log_section(section)
+    invalid.log()
     total = {
         "section": "Total accuracy",
         "correct": [q for s in sections for q in s["correct"]],
@@ -194,6 +223,7 @@ def evaluate_word_pairs(kv, pairs="wordsim353", delimiter="\t", restrict_vocab=3
     path = dataset_path(pairs)
     ok_vocab = _ok_vocab(kv, restrict_vocab, case_insensitive)
     gold, model, oov = [], [], 0
+    invalid = _SkippedLines(path, f"word, word and score separated by {delimiter!r}")
     for line_no, line in enumerate(_read_lines(path), start=1):
         if not line or line.startswith("#"):
             continue
@@ -204,15 +234,14 @@ def evaluate_word_pairs(kv, pairs="wordsim353", delimiter="\t", restrict_vocab=3
             a, b = (w.upper() if case_insensitive else w for w in fields[:2])
             score = float(fields[2])
         except ValueError:
-            logger.info(
-                "skipping line %d of %s: not 'word%sword%sscore'", line_no, path, delimiter, delimiter
-            )
+            invalid.add(line_no, line)
             continue
         if a not in ok_vocab or b not in ok_vocab:
             oov += 1
             continue
         gold.append(score)
         model.append(kv.similarity(kv.index_to_key[ok_vocab[a]], kv.index_to_key[ok_vocab[b]]))
+    invalid.log()
     if not gold:
         raise DatasetError(f"{path}: no pair has both words in the vocabulary ({oov} pairs skipped)")
     pearson = _pearson(gold, model)

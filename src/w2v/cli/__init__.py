@@ -3,11 +3,16 @@
 Every mistake a user can make (a missing file, a bad value, an unknown word,
 a damaged model) ends in one line on stderr saying what is wrong and what to
 do, with exit status 2; ``--debug`` shows the traceback instead.
+
+When the reader of the output goes away (``w2v similar ... | head -1``), w2v
+stops as other Unix tools do: no message, exit status 141 (128 + SIGPIPE,
+what a shell reports for a tool that SIGPIPE ended).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from .. import __version__
@@ -52,7 +57,27 @@ def _expected_errors():
     )
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
+
+
 def main(argv=None):
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # here, not at exit, where a broken pipe could only be reported
+    except BrokenPipeError:
+        # The reader is gone: say nothing (stderr is for errors) and stop. Python would flush
+        # stdout again at exit and fail again, so point it at /dev/null (the Python docs' recipe).
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # no real file descriptor (stdout replaced in-process)
+            pass
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -66,6 +91,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("w2v: interrupted; nothing was saved", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # not an error to report: see main()
+        raise
     except MemoryError:
         if args.debug:
             raise

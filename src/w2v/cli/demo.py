@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
-from .common import UserError
+from .common import UserError, check_output
 
 DEMO_PROBES = ["whale", "ship", "sea", "captain", "harpoon", "white"]
 DEMO_PLOT_WORDS = [
@@ -76,8 +77,11 @@ def _demo(args):
     from ..plot import plot_words
 
     out = Path(args.out_dir)
+    if not out.exists():
+        raise UserError(f"output folder {str(out)!r} does not exist; create it first")
     if not out.is_dir():
-        raise UserError(f"output folder {str(out)!r} does not exist")
+        raise UserError(f"output folder {str(out)!r} is not a folder")
+    check_output(out / "word_vectors.png", "picture")  # before training, not after it
     sentences = load_builtin("moby-dick")
     n_tokens = sum(map(len, sentences))
     print(f"corpus: moby-dick (built in), {len(sentences):,} paragraphs, {n_tokens:,} words")
@@ -95,14 +99,33 @@ def _demo(args):
     return 0
 
 
-def _dimensions(text):
-    """A whole number >= 1 (argparse names the option, --vector-size, in its error)."""
+def _whole_number(low):
+    """An argparse type: a whole number >= ``low`` (argparse names the option in its error)."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+
+    parse.__name__ = "whole number"  # argparse's name for the type in its own messages
+    return parse
+
+
+_dimensions = _whole_number(1)
+
+
+def _seconds(text):
+    """A time budget: a finite number of seconds > 0 (not nan, not inf)."""
     try:
-        value = int(text)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0, got {text}")
     return value
 
 
@@ -126,9 +149,9 @@ def add_parser(sub):
         help="the compiled engine (default) or the slow reference trainer (classroom mode)",
     )
     demo.add_argument(
-        "--seconds", type=float, default=150.0, help="time budget of the reference trainer (default 150)"
+        "--seconds", type=_seconds, default=150.0, help="time budget of the reference trainer (default 150)"
     )
-    demo.add_argument("--epochs", type=int, default=10, help="epochs (default 10)")
+    demo.add_argument("--epochs", type=_whole_number(1), default=10, help="epochs (default 10)")
     demo.add_argument(
         "--vector-size",
         "--size",  # the old spelling, deprecated; kept so that old scripts still run
@@ -139,7 +162,7 @@ def add_parser(sub):
         metavar="N",
         help="vector dimensions (default 100; --size is a deprecated alias)",
     )
-    demo.add_argument("--workers", type=int, default=2, help="threads of the engine (default 2)")
-    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.add_argument("--workers", type=_whole_number(1), default=2, help="threads of the engine (default 2)")
+    demo.add_argument("--seed", type=_whole_number(0), default=1, help="random seed (default 1)")
     demo.add_argument("--out-dir", default=".", help="folder for word_vectors.png (default: current folder)")
     demo.set_defaults(func=_demo)

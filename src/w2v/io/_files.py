@@ -1,13 +1,15 @@
-"""Opening files: compression by suffix (for the loaders and the corpus readers alike), whole-file
-buffers, damaged-stream errors."""
+"""Opening files: compression by suffix (for the loaders and the corpus readers alike), and telling
+damaged compressed data from failed reads."""
 
 from __future__ import annotations
 
 import bz2
 import contextlib
+import errno
 import gzip
-import mmap
+import lzma
 import os
+import zipfile
 import zlib
 
 from .errors import FormatError
@@ -34,15 +36,31 @@ def open_compressed(path, mode="rb", **kwargs):
     return _OPENERS.get(compression(path), open)(path, mode, **kwargs)
 
 
+# What the decompressors (gzip, bz2, the zip module's deflate, bzip2 and lzma) raise for damaged or
+# truncated data; bz2 and gzip also raise an OSError without an errno (see ``is_damage``).
+DAMAGE_ERRORS = (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
+
+
+def is_damage(exc):
+    """Does ``exc``, raised while reading a file, say that its (compressed) content is damaged?
+
+    EOFError (a truncated stream), zlib/lzma errors, BadZipFile, an OSError
+    without an errno (gzip's BadGzipFile, bz2's "Invalid data stream") and
+    EINVAL (a seek to a negative offset read from a damaged zip directory)
+    are damage; an OSError with another errno is a real I/O failure.
+    """
+    if isinstance(exc, DAMAGE_ERRORS):
+        return True
+    return isinstance(exc, OSError) and exc.errno in (None, errno.EINVAL)
+
+
 @contextlib.contextmanager
 def open_for_reading(path):
     """A binary file object over the file's (decompressed) bytes.
 
     Opening may raise the usual OSError (missing file, no permission): that is
-    not a content problem. Damage found while decompressing becomes a
-    FormatError; the decompressors report it as EOFError, zlib.error or an
-    OSError without an errno (BadGzipFile, bz2's "Invalid data stream"),
-    whereas a real I/O failure carries an errno and passes through.
+    not a content problem. Damage found while decompressing (``is_damage``)
+    becomes a FormatError naming the file; a real I/O failure passes through.
     """
     kind = compression(path)
     with open_compressed(path, "rb") as stream:
@@ -51,40 +69,10 @@ def open_for_reading(path):
             return
         try:
             yield stream
-        except (EOFError, zlib.error) as exc:
-            raise FormatError(path, f"damaged {kind} data ({exc})") from None
-        except OSError as exc:
-            if exc.errno is not None:
+        except (OSError, *DAMAGE_ERRORS) as exc:
+            if not is_damage(exc):
                 raise
-            raise FormatError(path, f"damaged {kind} data ({exc})") from None
-
-
-@contextlib.contextmanager
-def whole_file(path):
-    """The file's bytes as one buffer: a read-only mmap for plain files, bytes when compressed.
-
-    The mmap keeps a 3 GB vector file out of the process's own memory while
-    the loader copies the vectors out of it.
-    """
-    if compression(path) is not None:
-        with open_for_reading(path) as f:
-            yield f.read()
-        return
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size == 0:
-            yield b""
-            return
-        buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    try:
-        yield buf
-    finally:
-        try:
-            buf.close()
-        except BufferError:
-            # A traceback on its way up still holds a numpy view of the map; the map is
-            # released when that view goes. Closing is only an optimisation here.
-            pass
+            raise FormatError(path, f"damaged or truncated {kind} data ({exc})") from None
 
 
 def open_for_writing(path, raw):

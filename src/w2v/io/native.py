@@ -128,6 +128,8 @@ def _read_header(path, f, size):
         header = json.loads(f.read(header_len).decode("utf-8"), parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         raise FormatError(path, f"damaged JSON header ({exc})") from None
+    except RecursionError:  # "[[[[...", nested deeper than the parser's stack allows
+        raise FormatError(path, "damaged JSON header (nested too deeply)") from None
     if not isinstance(header, dict) or set(header) != {"kind", "meta", "arrays"}:
         raise FormatError(path, "header must be an object with 'kind', 'meta' and 'arrays'")
     kind, meta, entries = header["kind"], header["meta"], header["arrays"]

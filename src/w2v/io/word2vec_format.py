@@ -12,15 +12,25 @@ tools end strings there), so ``save_word2vec_format`` refuses such words
 rather than write a file that reads back differently. The loaders refuse
 any damage with a FormatError naming the file and the line (text) or row
 (binary), never a half-read result.
+
+Memory stays bounded by the vectors read, whatever else a file holds: every
+reader reads in pieces of at most 1 MiB. A text row (or a GloVe line) longer
+than 1 MiB is a FormatError naming the line (that is d of about 50,000 at
+20 characters a value); so is a binary word with no space within 1 MiB.
+Whitespace after the rows (spaces, blank lines, however many) is read a
+chunk at a time and accepted; anything else after the rows a header
+promises, or any row after a blank line, is a FormatError.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 
 import numpy as np
 
-from ._files import open_for_reading, open_for_writing, whole_file
+from ._files import compression, open_for_reading, open_for_writing
 from .atomic import atomic_write
 from .errors import FormatError
 from .native import MAGIC
@@ -31,8 +41,12 @@ _UNWRITABLE = " \t\n\r\v\f\0"  # characters a word2vec-format word cannot hold
 _BOM = b"\xef\xbb\xbf"
 _MAX_HEADER = 1024  # bytes; a header line is two numbers
 _TEXT_CHUNK = 4096  # rows converted to float32 at a time (one numpy call per chunk)
-_GATHER_ELEMENTS = 1 << 20  # index entries per fancy-indexing call (8 MB of int64)
 _SNIFF_BYTES = 1 << 20  # enough for the header and a first row of any sensible dimension
+_MAX_LINE = 1 << 20  # bytes of a text row (d = 50,000 at 20 bytes a value) or of a binary word
+_READ_CHUNK = 1 << 20  # bytes read at a time where a file's length is not bounded by its rows
+_MAX_DIMENSION = (1 << 31) - 1  # beyond any real vectors (NumPy refuses some larger shapes)
+_BLOCK_BYTES = 64 << 20  # binary rows are gathered in arrays of this size when N is not trusted
+_NOT_NEWLINE = re.compile(rb"[^\n]")
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -58,6 +72,11 @@ def _check_keys(keys):
                 key.encode("utf-8")
             except UnicodeEncodeError as exc:
                 raise ValueError(f"word {key!r} cannot be encoded as UTF-8 ({exc.reason})") from None
+
+
+def check_writable_words(keys):
+    """Raise (TypeError/ValueError naming the first) if a word cannot be written in word2vec formats."""
+    _check_keys(list(keys))
 
 
 def save_word2vec_format(path, keys, vectors, *, binary=False, header=True):
@@ -130,7 +149,9 @@ def load_word2vec_format(
 
     Returns ``(keys, vectors)``: a list of N words and an (N, d) float32
     array. ``limit`` reads only the first rows (the rest of the file is not
-    looked at). ``.gz`` and ``.bz2`` files are decompressed on the fly.
+    looked at). ``.gz`` and ``.bz2`` files are decompressed on the fly, and
+    damaged or truncated compressed data is a FormatError too. Buffers are
+    bounded (see the module's notes): a blank tail is fine however long.
     A word that appears again is dropped (its first row is kept) with a
     warning on the "w2v" logger, as gensim does, rather than failing on
     files that real tools have written.
@@ -139,11 +160,11 @@ def load_word2vec_format(
         raise ValueError(f"limit must be None or >= 0, not {limit}")
     if binary and no_header:
         raise ValueError("binary files always have a header (no_header=True is for text)")
-    if binary:
-        with whole_file(path) as buf:
-            keys, vectors = _read_binary(path, buf, limit, encoding, unicode_errors)
-    else:
-        with open_for_reading(path) as f:
+    with open_for_reading(path) as f:
+        if binary:
+            size = None if compression(path) else os.fstat(f.fileno()).st_size
+            keys, vectors = _read_binary(path, f, limit, encoding, unicode_errors, size)
+        else:
             keys, vectors = _read_text(path, f, limit, not no_header, encoding, unicode_errors)
     return _drop_duplicates(path, keys, vectors)
 
@@ -158,8 +179,10 @@ def _parse_header(path, raw):
             path, f"header must be two whole numbers 'count dimension', found {shown!r}", line=1
         )
     n, d = int(fields[0]), int(fields[1])
-    if d < 1:
-        raise FormatError(path, f"header gives dimension {d}; it must be at least 1", line=1)
+    if not 1 <= d <= _MAX_DIMENSION:
+        raise FormatError(
+            path, f"header gives dimension {d}; it must be between 1 and {_MAX_DIMENSION:,}", line=1
+        )
     return n, d
 
 
@@ -177,6 +200,39 @@ def _drop_duplicates(path, keys, vectors):
     return [keys[i] for i in keep], vectors[keep]
 
 
+def _read_line(path, f, lineno):
+    """The next line of ``f`` as bytes (b"" at the end of the file), at most ``_MAX_LINE`` of them.
+
+    A longer line is refused unless what was read of it is whitespace: then it is a blank line,
+    returned cut short (without its newline), and the caller reads the rest with ``_rest_is_blank``
+    as it does after any blank line.
+    """
+    raw = f.readline(_MAX_LINE)
+    if len(raw) == _MAX_LINE and not raw.endswith(b"\n") and raw.strip():
+        raise FormatError(
+            path, f"line longer than {_MAX_LINE:,} bytes; no row of a vector file is that long", line=lineno
+        )
+    return raw
+
+
+def _rest_is_blank(path, f, lineno, ended, what, error_line=None):
+    """Read the rest of ``f`` in bounded chunks, however long it is: only ASCII whitespace may follow.
+
+    ``lineno`` lines were read so far, the last one ending with a newline if ``ended``. Anything
+    else than whitespace raises FormatError ``what`` at ``error_line``, or else at the line of the
+    first such byte. Returns the number of lines of the file.
+    """
+    next_line = lineno + 1 if ended else lineno  # the line the next byte is on
+    while chunk := f.read(_READ_CHUNK):
+        rest = chunk.lstrip()
+        if rest:
+            where = next_line + chunk.count(b"\n", 0, len(chunk) - len(rest))
+            raise FormatError(path, what, line=error_line or where)
+        next_line += chunk.count(b"\n")
+        ended = chunk.endswith(b"\n")
+    return next_line - 1 if ended else next_line
+
+
 def _read_text(path, f, limit, has_header, encoding, errors):
     lineno = 0
     d = None
@@ -192,9 +248,8 @@ def _read_text(path, f, limit, has_header, encoding, errors):
         expected = n if limit is None else min(n, limit)
     keys, blocks = [], []
     chunk_values, chunk_first = [], lineno + 1  # value strings of the rows not yet converted
-    blank = None  # line number of a blank line, fatal if more rows follow it
     while expected is None or len(keys) < expected:
-        raw = f.readline()
+        raw = _read_line(path, f, lineno + 1)
         if not raw:
             break
         lineno += 1
@@ -206,11 +261,10 @@ def _read_text(path, f, limit, has_header, encoding, errors):
             raise FormatError(
                 path, f"invalid {encoding} at byte {exc.start} of the line", line=lineno
             ) from None
-        if not line:
-            blank = blank or lineno
-            continue
-        if blank is not None:
-            raise FormatError(path, "blank line between rows", line=blank)
+        if not line:  # blank lines may end the file; no row may follow them
+            ended = raw.endswith(b"\n")
+            lineno = _rest_is_blank(path, f, lineno, ended, "blank line between rows", error_line=lineno)
+            break
         fields = line.split(" ")
         if d is None:
             d = len(fields) - 1
@@ -240,10 +294,8 @@ def _read_text(path, f, limit, has_header, encoding, errors):
             path, f"file ends after {len(keys)} rows; the header promises {expected}", line=lineno + 1
         )
     if has_header and len(keys) == n:  # all the promised rows were read, so nothing may follow
-        for raw in iter(f.readline, b""):
-            lineno += 1
-            if raw.strip():
-                raise FormatError(path, f"data after the {len(keys)} rows the header promises", line=lineno)
+        what = f"data after the {len(keys)} rows the header promises"
+        _rest_is_blank(path, f, lineno, True, what)
     vectors = np.concatenate(blocks) if blocks else np.empty((0, d), dtype=np.float32)  # (N, d) float32
     return keys, vectors
 
@@ -277,50 +329,166 @@ def _raise_bad_value(path, fields, lineno, strict=True):
         raise FormatError(path, "values are not numbers", line=lineno)
 
 
-def _read_binary(path, buf, limit, encoding, errors):
-    size = len(buf)
-    end = buf.find(b"\n", 0, _MAX_HEADER)
-    if end < 0:
-        what = "empty file" if size == 0 else "no header line"
+class _Window:
+    """Bounded look-ahead over a binary stream: what has been read but not consumed, at most a
+    chunk plus one word, whatever the file holds (runs of newlines, endless words, a long tail)."""
+
+    def __init__(self, f, offset):
+        self.f = f
+        self.buf = b""
+        self.view = memoryview(self.buf)
+        self.pos = 0  # the next unconsumed byte of buf
+        self.base = offset  # the file offset of buf[0]
+
+    @property
+    def offset(self):
+        return self.base + self.pos
+
+    def more(self):
+        """Drop the consumed bytes and read another chunk; False at the end of the file."""
+        data = self.f.read(_READ_CHUNK)
+        if not data:
+            return False
+        self.base += self.pos
+        self.buf = self.buf[self.pos :] + data
+        self.view = memoryview(self.buf)
+        self.pos = 0
+        return True
+
+    def skip_newlines(self):
+        """Skip b"\\n"s (word2vec.c ends rows with one); False if the file ends first."""
+        while True:
+            if self.pos < len(self.buf):
+                if self.buf[self.pos] != 10:
+                    return True
+                found = _NOT_NEWLINE.search(self.buf, self.pos)
+                if found:
+                    self.pos = found.start()
+                    return True
+                self.pos = len(self.buf)
+            if not self.more():
+                return False
+
+    def find(self, byte, within):
+        """The index in ``buf`` of the next ``byte`` among the next ``within`` bytes, or -1."""
+        while True:
+            found = self.buf.find(byte, self.pos, self.pos + within)
+            if found >= 0 or len(self.buf) - self.pos >= within or not self.more():
+                return found
+
+    def read_into(self, target):
+        """Fill the memoryview ``target`` (from the window, then straight from the file);
+        returns how many bytes it got (fewer only at the end of the file)."""
+        size = len(target)
+        take = min(size, len(self.buf) - self.pos)
+        target[:take] = self.view[self.pos : self.pos + take]
+        self.pos += take
+        done = take
+        while done < size:
+            got = self.f.readinto(target[done:])
+            if not got:
+                break
+            done += got
+            self.base += got  # read past the (now empty) window
+        return done
+
+    def read(self, size):
+        """Up to ``size`` bytes (fewer only at the end of the file), read a chunk at a time, so
+        that memory grows with what the file holds rather than with what it claims."""
+        parts, have = [], 0
+        while have < size:
+            if self.pos == len(self.buf) and not self.more():
+                break
+            part = self.buf[self.pos : self.pos + size - have]
+            self.pos += len(part)
+            parts.append(part)
+            have += len(part)
+        return b"".join(parts)
+
+    def rest(self):
+        """The unconsumed bytes, then the rest of the file, a chunk at a time: (offset, chunk)."""
+        if self.pos < len(self.buf):
+            yield self.offset, self.buf[self.pos :]
+        offset = self.base + len(self.buf)
+        while data := self.f.read(_READ_CHUNK):
+            yield offset, data
+            offset += len(data)
+
+
+def _read_binary(path, f, limit, encoding, errors, size=None):
+    """Rows of a binary file read from ``f`` with bounded buffers; ``size`` (bytes) if known."""
+    head = f.readline(_MAX_HEADER)
+    if not head.endswith(b"\n"):
+        what = "empty file" if not head else "no header line"
         raise FormatError(path, f"{what}: a binary word2vec file starts with 'count dimension'", line=1)
-    n, d = _parse_header(path, bytes(buf[:end]))
+    n, d = _parse_header(path, head[:-1])
     count = n if limit is None else min(n, limit)
     row_bytes = 4 * d
+    if size is not None and count * row_bytes <= size:
+        per_block = count  # one array, filled in place: no copy at the end
+    else:  # the header may promise more than the file holds: grow in blocks of ~64 MB
+        per_block = max(1, min(count, _BLOCK_BYTES // row_bytes))
+    window = _Window(f, len(head))
     keys, starts = [], []  # word and byte offset of each row's vector
-    pos = end + 1
+    blocks, block_bytes, filled = [], None, 0  # arrays of rows; the last one's bytes and rows filled
     for row in range(count):
-        while pos < size and buf[pos] == 10:  # b"\n" ending the previous row (word2vec.c's layout)
+        buf, pos = window.buf, window.pos
+        if pos < len(buf) and buf[pos] == 10:  # the usual one newline ending the previous row
             pos += 1
-        if pos >= size:
-            raise FormatError(
-                path, f"file ends after {row} rows; the header promises {n}", row=row, offset=pos
-            )
-        space = buf.find(b" ", pos)
+        space = buf.find(b" ", pos, pos + _MAX_LINE + 1)
+        if space <= pos or buf[pos] == 10:  # not the simple case: let the window work it out
+            window.pos = pos
+            if not window.skip_newlines():
+                what = f"file ends after {row} rows; the header promises {n}"
+                raise FormatError(path, what, row=row, offset=window.offset)
+            space = window.find(b" ", _MAX_LINE + 1)
+            buf, pos = window.buf, window.pos
         if space < 0:
-            raise FormatError(path, "file ends inside a word", row=row, offset=pos)
+            if len(buf) - pos > _MAX_LINE:
+                what = f"no space in {_MAX_LINE:,} bytes: a word is never that long (rows out of step?)"
+            else:
+                what = "file ends inside a word"
+            raise FormatError(path, what, row=row, offset=window.base + pos)
         word = buf[pos:space]
         if not word or b"\n" in word:
             what = "empty word" if not word else "word contains a newline (rows out of step?)"
-            raise FormatError(path, what, row=row, offset=pos)
+            raise FormatError(path, what, row=row, offset=window.base + pos)
         try:
             keys.append(word.decode(encoding, errors))
         except UnicodeDecodeError as exc:
             raise FormatError(
-                path, f"invalid {encoding} in the word ({exc.reason})", row=row, offset=pos
+                path, f"invalid {encoding} in the word ({exc.reason})", row=row, offset=window.base + pos
             ) from None
-        pos = space + 1
-        if pos + row_bytes > size:
+        window.pos = space + 1
+        start = window.offset
+        if size is not None and start + row_bytes > size:  # (before allocating for a huge d)
+            got = size - start
+        elif row_bytes > _BLOCK_BYTES:  # one row is a block, read as the file delivers it
+            data = window.read(row_bytes)
+            got = len(data)
+            blocks.append(np.frombuffer(data, dtype="<f4").reshape(-1, d))  # (1, d) when whole
+        else:
+            if not blocks or filled == len(blocks[-1]):
+                blocks.append(np.empty((min(per_block, count - row), d), dtype="<f4"))  # (rows, d)
+                block_bytes, filled = memoryview(blocks[-1].reshape(-1).view(np.uint8)), 0
+            got = window.read_into(block_bytes[filled * row_bytes : (filled + 1) * row_bytes])
+            filled += 1
+        if got < row_bytes:
             raise FormatError(
-                path, f"file ends inside the vector ({size - pos} of {row_bytes} bytes)", row=row, offset=pos
+                path, f"file ends inside the vector ({got} of {row_bytes} bytes)", row=row, offset=start
             )
-        starts.append(pos)
-        pos += row_bytes
+        starts.append(start)
     if count == n:  # all the promised rows were read, so only blank space may follow
-        tail = buf[pos:]
-        if tail.strip():
-            offset = pos + len(tail) - len(tail.lstrip())
-            raise FormatError(path, f"data after the {n} rows the header promises", row=n, offset=offset)
-    vectors = _gather(buf, np.array(starts, dtype=np.int64), d)  # (N, d) float32
+        for offset, chunk in window.rest():
+            rest = chunk.lstrip()
+            if rest:
+                offset += len(chunk) - len(rest)
+                raise FormatError(path, f"data after the {n} rows the header promises", row=n, offset=offset)
+    if len(blocks) == 1:
+        vectors = blocks[0]
+    else:
+        vectors = np.concatenate(blocks) if blocks else np.empty((0, d), dtype="<f4")
+    vectors = vectors.astype(np.float32, copy=False)  # (N, d), native byte order
     finite = np.isfinite(vectors)
     if not finite.all():
         r, c = (int(i) for i in np.argwhere(~finite)[0])
@@ -328,30 +496,6 @@ def _read_binary(path, buf, limit, encoding, errors):
             path, f"value {vectors[r, c]} of word {keys[r]!r} is not finite", row=r, offset=starts[r] + 4 * c
         )
     return keys, vectors
-
-
-def _gather(buf, starts, d):
-    """Copy the vectors at byte offsets ``starts`` out of ``buf`` with a few fancy-indexing calls.
-
-    Words have any length, so rows sit at arbitrary byte offsets. Viewing the
-    buffer as float32 from each of the 4 possible misalignments turns every
-    row into a run of ``d`` consecutive elements of one of those views.
-    """
-    out = np.empty((len(starts), d), dtype=np.float32)  # (N, d)
-    if len(starts) == 0:
-        return out
-    raw = np.frombuffer(buf, dtype=np.uint8)
-    columns = np.arange(d, dtype=np.int64)  # (d,)
-    step = max(1, _GATHER_ELEMENTS // d)  # rows per call, bounding the (rows, d) index array
-    for shift in range(4):
-        rows = np.flatnonzero(starts % 4 == shift)  # (k,)
-        if len(rows) == 0:
-            continue
-        floats = raw[shift : shift + (len(raw) - shift) // 4 * 4].view("<f4")  # (size // 4,)
-        first = (starts[rows] - shift) // 4  # (k,) element index of each row's first value
-        for i in range(0, len(rows), step):
-            out[rows[i : i + step]] = floats[first[i : i + step, None] + columns]
-    return out
 
 
 # -- telling formats apart -------------------------------------------------------------------------
