@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 
-from .. import __version__
-from .common import Parser, UserError, one_line
+from .._version import __version__
+
+# Only the standard library is imported above: until main() runs, Ctrl-C could only end in a
+# traceback. The rest of w2v (NumPy, the engine) is imported inside main(), under its handler.
 
 
 def build_parser():
     from . import demo, queries, train
+    from .common import Parser
 
     parser = Parser(
         prog="w2v",
@@ -43,6 +47,7 @@ def _expected_errors():
     from ..engine.kernel import KernelUnavailable
     from ..evaluate import DatasetError
     from ..io import FormatError
+    from .common import UserError
 
     return (
         UserError,
@@ -64,6 +69,9 @@ def main(argv=None):
     try:
         try:
             return _main(argv)
+        except KeyboardInterrupt:  # while w2v was still starting (importing), before any work
+            print("w2v: interrupted; nothing was saved", file=sys.stderr)
+            return 130
         finally:
             sys.stdout.flush()  # here, not at exit, where a broken pipe could only be reported
     except BrokenPipeError:
@@ -77,7 +85,18 @@ def main(argv=None):
         return EXIT_BROKEN_PIPE
 
 
+def console_main():
+    """The ``w2v`` command: main(), then further signals are ignored while the process exits
+    (a Ctrl-C after the work is done must not turn a finished run into a traceback)."""
+    status = main()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    return status
+
+
 def _main(argv):
+    from .common import one_line
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -119,4 +138,4 @@ def _main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())

@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 
+from ..io.atomic import remove_stale_temporaries, resolve_output
 from .common import UserError, add_common_flags, check_input, check_outputs
 
 logger = logging.getLogger("w2v")
@@ -243,6 +244,8 @@ def _run(args, signals):
     if args.resume and _same(args.resume, args.output):
         raise UserError(f"-o {args.output} is the checkpoint being resumed; give the model another name")
     output, checkpoint = check_outputs(outputs, inputs)[:2]
+    for _, path in outputs:  # what killed saves of earlier runs left beside these files
+        remove_stale_temporaries(resolve_output(path))
     if format_for_output(args.output) != "native":
         raise UserError(
             f"-o {args.output}: the model is written in w2v's native format (.w2v), not as word2vec "
@@ -267,7 +270,15 @@ def _run(args, signals):
     if args.vectors:  # a word the vectors format cannot hold is refused now, not after training
         check_vectors_output(args.vectors, model.wv.index_to_key)
 
-    written = _train_with_checkpoints(model, corpus, checkpoint, args, signals)
+    written = set()  # identities of the checkpoint files this run wrote
+    try:
+        _train_with_checkpoints(model, corpus, checkpoint, args, signals, written)
+    except BaseException:
+        # A run that fails (it diverged, a disk filled) leaves no checkpoint of its own behind:
+        # its state is not worth resuming. A checkpoint it was resumed from stays.
+        if not resumed_here and _identity(checkpoint) in written:
+            os.unlink(checkpoint)
+        raise
     if model.interrupted:
         resume = ["w2v", "train", "--resume", str(checkpoint), "-o", str(output)]
         if args.vectors:
@@ -308,14 +319,14 @@ def _same(a, b):
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-def _train_with_checkpoints(model, corpus, checkpoint, args, signals):
+def _train_with_checkpoints(model, corpus, checkpoint, args, signals, written):
     """Train until done or until a signal; a stopped run is saved to ``checkpoint``.
 
     ``--checkpoint-every`` stops the workers at a safe point that often, saves, and goes on
-    (the next period starts once the save is done). Returns the identities of the
-    checkpoint files this run wrote (so only those are removed at the end).
+    (the next period starts once the save is done). Adds the identity of each checkpoint
+    file it writes to ``written`` (so only those are removed at the end).
     """
-    stop, written = signals.stop, set()
+    stop = signals.stop
     first = True
     while True:
         timer = None
@@ -331,12 +342,12 @@ def _train_with_checkpoints(model, corpus, checkpoint, args, signals):
                 timer.cancel()
         first = False
         if not model.interrupted:
-            return written
+            return
         started = time.perf_counter()
         model.save(checkpoint)
         written.add(_identity(checkpoint))
         if signals.received:
-            return written
+            return
         logger.info("checkpoint saved to %s in %.1f s", checkpoint, time.perf_counter() - started)
         stop.clear()
         if signals.received:  # a signal between the check above and clear(): stop after all

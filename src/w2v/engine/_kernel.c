@@ -73,6 +73,7 @@ typedef struct {
     int32_t sg;               /* 1: skip-gram, 0: CBOW */
     int32_t window;
     int32_t cbow_mean;        /* CBOW input: 1 mean, 0 sum */
+    int32_t shrink;           /* 1: each window shrinks to a random reach in 1..window (one draw); 0: never */
     float lr_start;           /* learning rate at the block's first token ... */
     float lr_end;             /* ... and after its last (linear in between) */
     uint64_t seed;            /* this block's random stream */
@@ -257,7 +258,7 @@ int64_t w2v_train_block(const w2v_block *b) {
         }
         kept += (double)n;
         for (int64_t pos = 0; pos < n; pos++) {
-            const int64_t reach = b->window - (int64_t)(next_u64(&rng) % (uint64_t)b->window);
+            const int64_t reach = b->shrink ? b->window - (int64_t)(next_u64(&rng) % (uint64_t)b->window) : b->window;
             const int64_t lo = pos - reach < 0 ? 0 : pos - reach;
             const int64_t hi = pos + reach + 1 > n ? n : pos + reach + 1;
             const int32_t center = sentence[pos];

@@ -91,6 +91,7 @@ class Block(ctypes.Structure):
         ("sg", ctypes.c_int32),
         ("window", ctypes.c_int32),
         ("cbow_mean", ctypes.c_int32),
+        ("shrink", ctypes.c_int32),
         ("lr_start", ctypes.c_float),
         ("lr_end", ctypes.c_float),
         ("seed", ctypes.c_uint64),
@@ -224,6 +225,7 @@ class KernelModel:
         negative,
         hs,
         cbow_mean=1,
+        shrink_windows=True,
         lib=None,
     ):
         self.lib = library() if lib is None else lib
@@ -249,6 +251,7 @@ class KernelModel:
             sg=int(bool(sg)),
             window=int(window),
             cbow_mean=int(bool(cbow_mean)),
+            shrink=int(bool(shrink_windows)),
         )
 
     def scratch(self, longest_sentence):

@@ -9,7 +9,8 @@ in this order, sentence by sentence:
    draw is below it. Unknown words (id -1) are dropped without a draw;
 2. then for each kept position, in order: one 64-bit draw r for the window,
    ``reach = window - r % window`` (so 1..window), the context being the
-   kept positions within ``reach`` on either side;
+   kept positions within ``reach`` on either side (with ``shrink_windows``
+   off, no draw: the reach is always ``window``);
 3. and for each prediction of that position: K negatives, each an
    alias-table draw (bucket = high 32 bits × V >> 32, then the low 32 bits
    against the bucket's threshold), redrawn while equal to the target.
@@ -94,7 +95,9 @@ def sentence_lr(lr_start, lr_end, start, total):
     return float(lr0 + (lr1 - lr0) * progress)
 
 
-def block_draws(ids, offsets, lr_start, lr_end, seed, *, keep, alias, window, negative, sg):
+def block_draws(
+    ids, offsets, lr_start, lr_end, seed, *, keep, alias, window, negative, sg, shrink_windows=True
+):
     """Every draw the kernel makes for one block, in its order.
 
     ``ids`` are the block's token ids (-1 for unknown words) and ``offsets``
@@ -124,7 +127,7 @@ def block_draws(ids, offsets, lr_start, lr_end, seed, *, keep, alias, window, ne
             return tuple(draw_negative(rng, threshold, alias_index, target) for _ in range(negative))
 
         for pos, center in enumerate(sentence):
-            reach = window - rng.next_u64() % window
+            reach = window - rng.next_u64() % window if shrink_windows else window
             lo, hi = max(pos - reach, 0), min(pos + reach + 1, len(sentence))
             contexts = tuple(sentence[j] for j in range(lo, hi) if j != pos)
             if sg:
