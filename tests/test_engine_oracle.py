@@ -17,7 +17,7 @@ import pytest
 
 from w2v import reference as ref
 from w2v import tables
-from w2v.engine.kernel import KernelModel, logistic_step
+from w2v.engine.kernel import KernelModel, logistic_step, sg_window_step
 from w2v.model import Word2Vec
 from w2v.reference.stream import SplitMix64, block_draws, draw_negative
 from w2v.reference.trainer import ReferenceTrainer, sgd_step
@@ -89,6 +89,37 @@ def test_step_loss_is_exact_far_into_the_tails():
     # label 0 with x = 400: -log σ(-400) = 400; label 1 with x = -400: also 400.
     assert loss == pytest.approx(800.0, rel=1e-6)
     assert np.all(np.isfinite(neu1e))
+
+
+@pytest.mark.parametrize(
+    "contexts,rows",
+    [
+        ([1, 4, 6, 9], [3, 5, 7, 2]),  # distinct negatives
+        ([1, 4, 6], [3, 5, 5, 8, 5]),  # a negative drawn three times
+        ([2, 7], [3, 3, 0]),  # the target among its own negatives
+        ([4, 4, 6, 4], [3, 1, 9]),  # a context word three times in the window
+    ],
+)
+def test_one_batched_window_is_one_step_on_the_sum_of_its_pair_losses(contexts, rows):
+    """The batched kernel's window: each context row predicts rows[0] against rows[1:]; the
+    step equals -lr times the sum of w2v.reference.skipgram's gradients over the window's
+    (context -> centre) pairs, every one taken at the weights before the window."""
+    rng = np.random.default_rng(len(contexts) + len(rows))
+    n_words, d, lr = 12, 16, 0.05
+    w_in = (rng.normal(size=(n_words, d)) * 0.5).astype(np.float32)
+    w_out = (rng.normal(size=(n_words, d)) * 0.5).astype(np.float32)
+    target, negatives = rows[0], rows[1:]
+    loss_ref, g_in, g_out = 0.0, np.zeros((n_words, d)), np.zeros((n_words, d))
+    for c in contexts:  # a one-pair window each: the context word's vector predicts the centre
+        pair_loss, pair_in, pair_out = ref.skipgram(
+            c, [target], w_in.astype(float), w_out.astype(float), ref.negative_sampling, [negatives]
+        )
+        loss_ref, g_in, g_out = loss_ref + pair_loss, g_in + pair_in, g_out + pair_out
+    new_in, new_out = w_in.copy(), w_out.copy()
+    loss = sg_window_step(new_in, new_out, contexts, rows, lr)
+    np.testing.assert_allclose(new_in, w_in - lr * g_in, rtol=0, atol=5e-7)
+    np.testing.assert_allclose(new_out, w_out - lr * g_out, rtol=0, atol=5e-7)
+    assert loss == pytest.approx(loss_ref, rel=1e-6)
 
 
 # -- 2. one block against the reference replay ------------------------------------------------------
@@ -189,6 +220,7 @@ def small_corpus(n_sentences=300, seed=4):
 
 RUNS = {
     "sg-ns": dict(sg=1, hs=0, negative=3),
+    "sg-ns-batched": dict(sg=1, hs=0, negative=3, batched=True),
     "sg-hs": dict(sg=1, hs=1, negative=0),
     "cbow-ns": dict(sg=0, hs=0, negative=3),
     "cbow-hs": dict(sg=0, hs=1, negative=0),

@@ -82,9 +82,11 @@ def test_word_pairs_equal_gensims(planted, gensim_models, name):
     g.add_vectors(kv.index_to_key, kv.vectors.copy())
     ours = kv.evaluate_word_pairs(name)
     pearson, spearman, oov_ratio = g.evaluate_word_pairs(dataset_path(name))
-    assert ours.pearson == pytest.approx(pearson.statistic, abs=1e-6)
-    assert ours.spearman == pytest.approx(spearman.statistic, abs=1e-6)
-    assert ours.oov_ratio == oov_ratio and ours.oov > 0
+    assert ours[0][0] == pytest.approx(pearson.statistic, abs=1e-6)  # gensim's shape: ((r, p), rho, oov)
+    assert ours[0][1] == pytest.approx(pearson.pvalue, rel=1e-6)
+    assert ours[1].correlation == pytest.approx(spearman.statistic, abs=1e-6)
+    assert ours[1].pvalue == pytest.approx(spearman.pvalue, rel=1e-6)
+    assert ours[2] == oov_ratio and ours.oov > 0
 
 
 def test_counts_by_hand_with_3cosadd_and_3cosmul(tmp_path):

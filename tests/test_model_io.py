@@ -58,7 +58,7 @@ def test_training_continues_after_load_without_touching_the_file(corpus, tmp_pat
     before = path.read_bytes()
     loaded = Word2Vec.load(path)
     start = loaded.wv.vectors.copy()
-    loaded.train(corpus, epochs=1)
+    loaded.train(corpus, total_examples=len(corpus), epochs=1)
     assert loaded.epochs_trained_ == 4 and len(loaded.loss_history_) == 4
     assert not np.array_equal(loaded.wv.vectors, start)
     assert path.read_bytes() == before  # copy-on-write mapping: the file is untouched
@@ -68,8 +68,13 @@ def test_training_continues_after_load_without_touching_the_file(corpus, tmp_pat
 
 @pytest.mark.parametrize(
     "combo",
-    [CONFIGS["sg-ns"], CONFIGS["cbow-ns+hs"], {**CONFIGS["cbow-ns"], "shuffle": False}],
-    ids=["sg-ns", "cbow-ns+hs", "cbow-ns-unshuffled"],
+    [
+        CONFIGS["sg-ns"],
+        {**CONFIGS["sg-ns"], "batched": True},
+        CONFIGS["cbow-ns+hs"],
+        {**CONFIGS["cbow-ns"], "shuffle": False},
+    ],
+    ids=["sg-ns", "sg-ns-batched", "cbow-ns+hs", "cbow-ns-unshuffled"],
 )
 @pytest.mark.parametrize("through_file", [False, True])
 def test_stopped_and_resumed_run_equals_uninterrupted(corpus, tmp_path, monkeypatch, combo, through_file):

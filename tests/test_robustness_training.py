@@ -99,7 +99,8 @@ def test_a_model_file_with_nan_weights_is_refused_when_training(corpus, tmp_path
     model.save(path)
     loaded = Word2Vec.load(path)
     with pytest.raises(ValueError, match="diverged"):
-        loaded.train([line.split() for line in corpus.read_text().splitlines()])
+        sentences = [line.split() for line in corpus.read_text().splitlines()]
+        loaded.train(sentences, total_examples=len(sentences), epochs=1)
 
 
 # -- 2. an output that is an input, or another output -----------------------------------------

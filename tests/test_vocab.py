@@ -50,8 +50,8 @@ def test_corpus_fixture_is_meaningful():
 
 @pytest.mark.parametrize("spill_tokens", [50, 1 << 30])
 def test_scan_counts_equal_counter_in_first_appearance_order(spill_tokens):
-    words, counts, encoded, total, min_reduce = scan_corpus(CORPUS, spill_tokens=spill_tokens)
-    assert words == FIRST and total == len(TOKENS) and min_reduce == 0
+    words, counts, encoded, total, min_reduce, n_sentences = scan_corpus(CORPUS, spill_tokens=spill_tokens)
+    assert words == FIRST and total == len(TOKENS) and min_reduce == 0 and n_sentences == len(CORPUS)
     assert counts.dtype == np.int64
     assert counts.tolist() == [COUNTER[w] for w in FIRST]  # one-token sentences counted too
     assert encoded.n_tokens == len(STORED)
@@ -87,8 +87,8 @@ def test_scan_small_and_large_spill_agree():
 
 def test_scan_accepts_a_generator_and_counts_repeated_words():
     sentences = (s for s in [["a", "b", "a"], ["c"], [], ["b", "a"]])
-    words, counts, encoded, total, _ = scan_corpus(sentences)
-    assert words == ["a", "b", "c"] and total == 6
+    words, counts, encoded, total, _, n_sentences = scan_corpus(sentences)
+    assert words == ["a", "b", "c"] and total == 6 and n_sentences == 4
     assert counts.tolist() == [3, 2, 1]
     assert encoded.ids.tolist() == [0, 1, 0, 1, 0]  # ["c"] is counted, not stored
     assert encoded.offsets.tolist() == [0, 3, 5]
@@ -118,7 +118,7 @@ def _expected_vocab(counter, first, min_count, max_final_vocab):
     [(1, None), (5, None), (3, 10), (1, 7), (2, 1), (1, 0), (5, 10_000), (40, 3)],
 )
 def test_finalize_vocab_order_cut_and_remapped_ids(spill_tokens, min_count, max_final_vocab):
-    words, counts, encoded, _, _ = scan_corpus(CORPUS, spill_tokens=spill_tokens)
+    words, counts, encoded, _, _, _ = scan_corpus(CORPUS, spill_tokens=spill_tokens)
     vocab = finalize_vocab(words, counts, encoded, min_count=min_count, max_final_vocab=max_final_vocab)
     expected = _expected_vocab(COUNTER, FIRST, min_count, max_final_vocab)
     assert vocab.index_to_key == expected
@@ -142,13 +142,13 @@ def test_finalize_vocab_order_cut_and_remapped_ids(spill_tokens, min_count, max_
 
 def test_max_final_vocab_drops_all_words_tied_at_the_cut():
     corpus = [["a"] * 5 + ["b"] * 4 + ["c"] * 4 + ["d"] * 4 + ["e"] * 2 + ["f"]]
-    words, counts, encoded, _, _ = scan_corpus(corpus)
+    words, counts, encoded, _, _, _ = scan_corpus(corpus)
     # 2 words wanted; the 3rd most frequent has 4, so min_count becomes 5: b, c, d all go
     vocab = finalize_vocab(words, counts, encoded, min_count=1, max_final_vocab=2)
     assert vocab.index_to_key == ["a"]
     assert encoded.ids.tolist() == [0] * 5 + [-1] * 15
     # 4 wanted: the 5th has 2, so min_count 3 keeps a, b, c, d
-    words, counts, encoded, _, _ = scan_corpus(corpus)
+    words, counts, encoded, _, _, _ = scan_corpus(corpus)
     vocab = finalize_vocab(words, counts, encoded, min_count=1, max_final_vocab=4)
     assert vocab.index_to_key == ["a", "b", "c", "d"]
     # exactly as many words as allowed: nothing changes
@@ -161,7 +161,7 @@ def test_max_final_vocab_drops_all_words_tied_at_the_cut():
 
 def test_finalize_ties_follow_first_appearance_not_alphabet():
     corpus = [["zz", "yy", "mm"], ["aa", "yy", "zz", "mm"], ["aa"], ["bb", "aa"]]
-    words, counts, _, _, _ = scan_corpus(corpus)
+    words, counts, _, _, _, _ = scan_corpus(corpus)
     vocab = finalize_vocab(words, counts, None, min_count=1)
     # aa: 3; zz, yy, mm: 2 each (first seen in that order); bb: 1
     assert vocab.index_to_key == ["aa", "zz", "yy", "mm", "bb"]
@@ -188,7 +188,7 @@ def test_long_sentences_are_split_into_pieces_and_nothing_is_lost(spill_tokens):
     lengths = [1, 10, 11, 25, 3, 30, 9, 20, 21]
     corpus = [[f"t{rng.randrange(15)}" for _ in range(n)] for n in lengths]
     tokens = [t for s in corpus for t in s]
-    words, counts, encoded, _, _ = scan_corpus(corpus, max_sentence_length=10, spill_tokens=spill_tokens)
+    words, counts, encoded, _, _, _ = scan_corpus(corpus, max_sentence_length=10, spill_tokens=spill_tokens)
     offsets = encoded.offsets.tolist()
     assert offsets == _expected_offsets(corpus, 10)
     # 1 | 10 | 10 1 | 10 10 5 | 3 | 10 10 10 | 9 | 10 10 | 10 10 1: the pieces of 1 are counted, not stored

@@ -1,10 +1,14 @@
-"""Word2Vec: the estimator. Parameters, vocabulary, training; vectors in ``wv``.
+"""Word2Vec: the estimator, with gensim 4's interface. Vectors in ``wv``.
 
-Parameter names and defaults follow gensim's ``Word2Vec``. ``__init__``
-stores the parameters (and checks them, for an early error); ``build_vocab``
-reads the corpus once; ``train`` runs the compiled engine; ``fit`` does both
-and returns ``self``. ``build_vocab`` and ``train`` check the parameters
-again, so a value changed after construction gives the same clear error.
+The constructor has gensim's signature, order and defaults, and, given
+``sentences`` or ``corpus_file``, builds the vocabulary and trains, as gensim
+does; ``build_vocab``, ``build_vocab_from_freq`` and ``train`` have gensim's
+signatures and checks. w2v's additions are keyword-only (``shuffle``,
+``progress``, ``max_sentence_length``) or new methods (``fit``, ``save`` to
+the native format). Parameters are stored as given and checked again
+wherever the work happens (``build_vocab``, ``train``), so a value changed
+after construction gives the same clear error. See docs/gensim.md for what
+is identical to gensim and what differs, and why.
 """
 
 from __future__ import annotations
@@ -12,22 +16,35 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 
 import numpy as np
 
-from . import tables
-from .corpus import MAX_SENTENCE_LENGTH
+from . import inference, model_files, tables
+from .callbacks import call, check_callbacks
+from .compat import gensim as gensim_compat
+from .corpus import MAX_SENTENCE_LENGTH, TextCorpus
 from .engine import driver
 from .engine.kernel import KernelModel, TrainingDiverged
 from .io import FormatError
 from .params import CONSTRAINTS, check_param, check_params
 from .progress import Progress
-from .run_state import RunState, float_from_json, json_float
+from .run_state import RunState
 from .schedule import BLOCK_WORDS, Schedule
-from .storage import ModelFile, load_model, save_model
+from .storage import load_model, save_model
 from .vectors import KeyedVectors
-from .vocab import Vocabulary, effective_min_count, encode, vocabulary_and_corpus
-from .weights import initial_weights
+from .vocab import (
+    Scan,
+    Vocabulary,
+    effective_min_count,
+    encode,
+    encode_scanned,
+    finalize_vocab,
+    has_window,
+    merge_vocabulary,
+    scan_corpus,
+)
+from .weights import extra_weights, initial_weights
 
 logger = logging.getLogger("w2v")
 
@@ -35,19 +52,25 @@ logger = logging.getLogger("w2v")
 class Word2Vec:
     """Skip-gram or CBOW word2vec with negative sampling and/or hierarchical softmax.
 
-    ``workers=None`` means min(3, CPU count). Training with ``workers=1`` and
-    a fixed ``seed`` is reproducible bit for bit; with several workers the
-    threads race on shared weights (Hogwild) and runs differ slightly.
+    Training with ``workers=1`` and a fixed ``seed`` is reproducible bit for
+    bit; with several workers the threads race on shared weights (Hogwild)
+    and runs differ slightly.
 
-    ``max_vocab_size`` (gensim's name and meaning) bounds the memory of the
-    vocabulary pass: when more distinct words than that are held, the rarest
-    so far are forgotten, as gensim and word2vec.c do (None: no bound).
+    ``max_vocab_size`` bounds the memory of the vocabulary pass: when more
+    distinct words than that are held, the rarest so far are forgotten, as
+    gensim does (None: no bound).
 
     CBOW follows word2vec.c and gensim: the input is the mean of the context
     vectors (``cbow_mean=1``, or their sum with 0), and every context vector
     receives the whole input error, undivided (see docs/engine.md).
 
-    ``shuffle=True`` (the default) visits the corpus's blocks of about
+    ``batched=True`` trains skip-gram with negative sampling (and no
+    hierarchical softmax) a window at a time: the window's context words share
+    one draw of K negatives and their gradients are summed into one step
+    (pWord2Vec's minibatch; faster, see docs/engine.md); elsewhere it changes
+    nothing.
+
+    ``shuffle=True`` (w2v's default) visits the corpus's blocks of about
     ``batch_words`` words in a new random order each epoch, drawn from
     ``seed``; ``False`` keeps corpus order, as word2vec.c and gensim do. On
     corpora ordered by topic (Wikipedia dumps, text8) the shuffled order
@@ -56,52 +79,73 @@ class Word2Vec:
 
     def __init__(
         self,
+        sentences=None,
+        corpus_file=None,
         vector_size=100,
+        alpha=0.025,
         window=5,
         min_count=5,
-        max_final_vocab=None,
         max_vocab_size=None,
+        sample=1e-3,
+        seed=1,
+        workers=3,
+        min_alpha=0.0001,
         sg=0,
         hs=0,
         negative=5,
         ns_exponent=0.75,
-        sample=1e-3,
-        alpha=0.025,
-        min_alpha=0.0001,
-        epochs=5,
-        workers=None,
-        seed=1,
         cbow_mean=1,
-        max_sentence_length=MAX_SENTENCE_LENGTH,
-        shuffle=True,
+        hashfxn=hash,
+        epochs=5,
+        null_word=0,
+        trim_rule=None,
+        sorted_vocab=1,
         batch_words=BLOCK_WORDS,
+        compute_loss=False,
+        callbacks=(),
+        comment=None,
+        max_final_vocab=None,
+        shrink_windows=True,
+        *,
+        shuffle=True,
+        batched=False,
+        max_sentence_length=MAX_SENTENCE_LENGTH,
         progress="auto",
     ):
         self.vector_size = vector_size
+        self.alpha = alpha
         self.window = window
         self.min_count = min_count
-        self.max_final_vocab = max_final_vocab
         self.max_vocab_size = max_vocab_size
+        self.sample = sample
+        self.seed = seed
+        self.workers = workers
+        self.min_alpha = min_alpha
         self.sg = sg
         self.hs = hs
         self.negative = negative
         self.ns_exponent = ns_exponent
-        self.sample = sample
-        self.alpha = alpha
-        self.min_alpha = min_alpha
-        self.epochs = epochs
-        self.workers = workers
-        self.seed = seed
         self.cbow_mean = cbow_mean
-        self.max_sentence_length = max_sentence_length
-        self.shuffle = shuffle
+        self.hashfxn = hashfxn  # accepted for gensim's signature; w2v seeds rows without it
+        self.epochs = epochs
+        self.null_word = null_word
+        self.trim_rule = trim_rule
+        self.sorted_vocab = sorted_vocab
         self.batch_words = batch_words
+        self.compute_loss = compute_loss
+        self.callbacks = check_callbacks(callbacks)
+        self.comment = comment
+        self.max_final_vocab = max_final_vocab
+        self.shrink_windows = shrink_windows
+        self.shuffle = shuffle
+        self.batched = batched
+        self.max_sentence_length = max_sentence_length
         self.progress = progress
         check_params(self.get_params())  # an early error; checked again where the work happens
         self.wv = None
         self.vocab_ = None
-        self.w_out_ns = None  # (V, d) float32, the output vectors of negative sampling
-        self.w_out_hs = None  # (V - 1, d) float32, the inner nodes of hierarchical softmax
+        self.w_out_ns = None  # (V, d) float32: negative sampling's output vectors (gensim's syn1neg)
+        self.w_out_hs = None  # (V - 1, d) float32: hierarchical softmax's inner nodes (gensim's syn1)
         self.huffman_ = None  # (points, codes, code_lens) of hierarchical softmax
         self.loss_history_ = []  # mean loss per prediction trained on, one entry per epoch
         self.eval_loss_history_ = []  # the objective with frozen weights on a fixed sample, per epoch
@@ -109,12 +153,63 @@ class Word2Vec:
         self.train_seconds_ = 0.0
         self.words_trained_ = 0
         self.invalid_utf8_ = 0
+        self.corpus_count = 0  # sentences in the corpus of the last build_vocab
+        self.corpus_total_words = 0  # tokens in it (words below min_count included)
+        self.running_training_loss = 0.0  # the last train call's loss, with compute_loss
+        self.train_count = 0
+        self.raw_vocab = None  # the counts before trimming, with keep_raw_vocab=True
+        self.training_problem_ = None  # why the last run trained nothing, if it did not
         self.corpus_ = None  # what the model was trained on (a name or path), when known
-        self._encoded = None  # (corpus object, EncodedCorpus) kept from build_vocab for train
+        self._encoded = None  # (what it was built from, EncodedCorpus) kept from build_vocab for train
         self._run = None  # the RunState of a training run that was stopped before its end
+        if sentences is not None or corpus_file is not None:
+            _check_corpus_args(sentences, corpus_file, passes=epochs + 1)
+            self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file, trim_rule=trim_rule)
+            self.train(
+                corpus_iterable=sentences,
+                corpus_file=corpus_file,
+                total_examples=self.corpus_count,
+                total_words=self.corpus_total_words,
+                epochs=self.epochs,
+                start_alpha=self.alpha,
+                end_alpha=self.min_alpha,
+                compute_loss=compute_loss,
+                callbacks=callbacks,
+            )
 
     def get_params(self):
         return {name: getattr(self, name) for name in CONSTRAINTS}
+
+    def __repr__(self):
+        words = len(self.wv) if self.wv is not None else 0
+        return f"Word2Vec<vocab={words}, vector_size={self.vector_size}, alpha={self.alpha}>"
+
+    # -- gensim's names for w2v's state ----------------------------------------------------------
+
+    @property
+    def syn1neg(self):
+        """Negative sampling's output vectors, (V, d) float32 (w2v: ``w_out_ns``)."""
+        return self.w_out_ns
+
+    @property
+    def syn1(self):
+        """Hierarchical softmax's inner-node vectors (w2v: ``w_out_hs``): (V - 1, d), one row per
+        inner node of the Huffman tree (gensim allocates V rows and leaves the last unused)."""
+        return self.w_out_hs
+
+    @property
+    def layer1_size(self):
+        return self.vector_size
+
+    @property
+    def effective_min_count(self):
+        if self.vocab_ is None:
+            return self.min_count
+        return effective_min_count(self.vocab_.counts, self.min_count, self.max_final_vocab)
+
+    @property
+    def total_train_time(self):
+        return self.train_seconds_
 
     @property
     def run_state(self):
@@ -128,20 +223,34 @@ class Word2Vec:
 
     # -- vocabulary ------------------------------------------------------------------------------
 
-    def build_vocab(self, corpus):
-        """Count words in one pass over ``corpus``, keep the frequent ones, set up the weights."""
+    def build_vocab(
+        self,
+        corpus_iterable=None,
+        corpus_file=None,
+        update=False,
+        progress_per=10000,
+        keep_raw_vocab=False,
+        trim_rule=None,
+        **kwargs,
+    ):
+        """Count words in one pass over the corpus, keep the frequent ones, set up the weights.
+
+        ``update=True`` adds a new corpus's words to a trained model (gensim's online update):
+        existing words keep their vectors and their counts add up, new words get new rows,
+        the Huffman tree and the sampling tables are rebuilt. Returns the model.
+        """
         check_params(self.get_params())
-        _check_corpus(corpus)
+        corpus, key = _corpus_of(corpus_iterable, corpus_file, passes=1, what="build_vocab")
+        if update and self.wv is None:
+            raise RuntimeError(
+                "You cannot do an online vocabulary-update of a model which has no prior vocabulary. "
+                "First build the vocabulary of your model with a corpus before doing an online update."
+            )
         started = time.perf_counter()
-        vocab, encoded, scan = vocabulary_and_corpus(
-            corpus,
-            min_count=self.min_count,
-            max_final_vocab=self.max_final_vocab,
-            max_vocab_size=self.max_vocab_size,
-            max_sentence_length=self.max_sentence_length,
-        )
+        trim_rule = trim_rule if trim_rule is not None else self.trim_rule
+        scan = scan_corpus(corpus, self.max_sentence_length, max_vocab_size=self.max_vocab_size)
         if scan.total_words == 0:
-            encoded.close()
+            _close(scan)
             raise ValueError("the corpus is empty: it has no words")
         if scan.min_reduce:
             logger.info(
@@ -150,35 +259,124 @@ class Word2Vec:
                 self.max_vocab_size,
                 scan.min_reduce,
             )
-        if len(vocab) < 2:
-            encoded.close()
-            raise ValueError(self._too_few_words(vocab, scan))
-        self.vocab_ = vocab
-        self.corpus_total_words_ = vocab.total_words
+        self.raw_vocab = dict(zip(scan.words, scan.counts.tolist(), strict=True)) if keep_raw_vocab else None
+        if update:
+            vocab, added = merge_vocabulary(
+                self.vocab_,
+                scan,
+                min_count=self.min_count,
+                max_final_vocab=self.max_final_vocab,
+                trim_rule=trim_rule,
+            )
+            self._install_vocab(vocab, update=True)
+            logger.info("vocabulary update: %d new words, %d in all", added, len(vocab))
+        else:
+            vocab = finalize_vocab(
+                scan.words,
+                scan.counts,
+                None,
+                self.min_count,
+                self.max_final_vocab,
+                total_words=scan.total_words,
+                trim_rule=trim_rule,
+                sorted_vocab=bool(self.sorted_vocab),
+            )
+            if len(vocab) < 2:
+                _close(scan)
+                raise ValueError(self._too_few_words(vocab, scan))
+            self._install_vocab(vocab)
+        if not update:
+            self.vocab_.total_words = scan.total_words  # (an update adds it to the old total)
+        self.corpus_count, self.corpus_total_words = scan.n_sentences, scan.total_words
+        encoded = encode_scanned(scan, corpus, self.vocab_, self.max_sentence_length)
+        self._keep_encoded(key, encoded)
         self.invalid_utf8_ = int(getattr(corpus, "invalid_utf8", 0))
         if self.invalid_utf8_:
             logger.warning("%r: replaced %d byte(s) of invalid UTF-8 with U+FFFD", corpus, self.invalid_utf8_)
-        if self._encoded is not None:
-            self._encoded[1].close()
-        self._encoded = (corpus, encoded)
-        n_words, d = len(vocab), self.vector_size
-        self.wv = KeyedVectors(vocab.index_to_key, initial_weights(n_words, d, self.seed), vocab.counts)
-        vocab.key_to_index = self.wv.key_to_index  # one dict for both
-        self.w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
-        self.w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
-        self.huffman_ = tables.huffman_table(vocab.counts) if self.hs else None
-        self.loss_history_, self.eval_loss_history_ = [], []
-        self.epochs_trained_ = 0
-        self._run = None
         logger.info(
             "vocabulary: %d words (min_count %d) from %d tokens, %d distinct, in %.1f s",
-            len(vocab),
+            len(self.vocab_),
             self.min_count,
-            vocab.total_words,
+            scan.total_words,
             len(scan.words),
             time.perf_counter() - started,
         )
         return self
+
+    def build_vocab_from_freq(
+        self, word_freq, keep_raw_vocab=False, corpus_count=None, trim_rule=None, update=False
+    ):
+        """The vocabulary from a ``{word: count}`` mapping instead of a corpus (gensim's)."""
+        check_params(self.get_params())
+        if update and self.wv is None:
+            raise RuntimeError(
+                "You cannot do an online vocabulary-update of a model which has no prior vocabulary."
+            )
+        words = list(word_freq)
+        counts = np.array([int(word_freq[w]) for w in words], dtype=np.int64)
+        if len(counts) and counts.min() < 1:
+            raise ValueError("word counts must be >= 1")
+        scan = Scan(words, counts, None, int(counts.sum()), 0, corpus_count or 0)
+        self.raw_vocab = dict(word_freq) if keep_raw_vocab else None
+        trim_rule = trim_rule if trim_rule is not None else self.trim_rule
+        if update:
+            vocab, _ = merge_vocabulary(
+                self.vocab_,
+                scan,
+                min_count=self.min_count,
+                max_final_vocab=self.max_final_vocab,
+                trim_rule=trim_rule,
+            )
+            self._install_vocab(vocab, update=True)
+        else:
+            vocab = finalize_vocab(
+                words,
+                counts,
+                None,
+                self.min_count,
+                self.max_final_vocab,
+                trim_rule=trim_rule,
+                sorted_vocab=bool(self.sorted_vocab),
+            )
+            if len(vocab) < 2:
+                raise ValueError(self._too_few_words(vocab, scan))
+            self._install_vocab(vocab)
+        if not update:
+            self.vocab_.total_words = scan.total_words
+        self.corpus_count, self.corpus_total_words = scan.n_sentences, scan.total_words
+        self._keep_encoded(None, None)
+        return self
+
+    def _install_vocab(self, vocab, update=False):
+        """New weights for ``vocab`` (or, with ``update``, the old ones extended for its new words)."""
+        if self.null_word and "\0" not in vocab.key_to_index:  # gensim's padding word, count 1
+            vocab = Vocabulary([*vocab.index_to_key, "\0"], np.append(vocab.counts, 1), vocab.total_words)
+        n_words, d = len(vocab), self.vector_size
+        if update:
+            old = len(self.wv)
+            w_in = np.concatenate([self.wv.vectors, extra_weights(old, n_words, d, self.seed)])
+            pad = np.zeros((n_words - old, d), np.float32)
+            self.w_out_ns = np.concatenate([self.w_out_ns, pad]) if self.w_out_ns is not None else None
+            self.w_out_hs = np.concatenate([self.w_out_hs, pad]) if self.w_out_hs is not None else None
+        else:
+            w_in = initial_weights(n_words, d, self.seed)
+            self.w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
+            self.w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
+            self.loss_history_, self.eval_loss_history_ = [], []
+            self.epochs_trained_ = 0
+        self.wv = KeyedVectors(vocab.index_to_key, w_in, vocab.counts)
+        vocab.key_to_index = self.wv.key_to_index  # one dict for both
+        self.vocab_ = vocab
+        self.huffman_ = tables.huffman_table(vocab.counts) if self.hs else None
+        self._run = None
+
+    def _adopt(self, vocab, arrays, huffman):
+        """Take over a vocabulary and trained weights built elsewhere (a gensim model)."""
+        self.wv = KeyedVectors(vocab.index_to_key, arrays["w_in"], vocab.counts)
+        vocab.key_to_index = self.wv.key_to_index
+        self.vocab_ = vocab
+        self.w_out_ns, self.w_out_hs, self.huffman_ = arrays["w_out_ns"], arrays["w_out_hs"], huffman
+        self._run = None
 
     def _too_few_words(self, vocab, scan):
         """Why fewer than 2 words are left: min_count, or max_final_vocab raising it past ties."""
@@ -193,6 +391,11 @@ class Word2Vec:
             f"only {len(vocab)} word(s) of the corpus occur at least min_count={self.min_count} times; "
             "lower min_count or use a larger corpus"
         )
+
+    def _keep_encoded(self, key, encoded):
+        if self._encoded is not None and self._encoded[1] is not encoded:
+            self._encoded[1].close()
+        self._encoded = None if encoded is None else (key, encoded)
 
     # -- training --------------------------------------------------------------------------------
 
@@ -234,44 +437,82 @@ class Word2Vec:
             negative=self.negative,
             hs=self.hs,
             cbow_mean=self.cbow_mean,
+            shrink_windows=self.shrink_windows,
+            batched=bool(self.batched and self.sg and self.negative and not self.hs),
         )
 
-    def _encoded_corpus(self, corpus):
+    def _encoded_corpus(self, corpus, key):
         """The encoded corpus to train on: kept from build_vocab, or ``corpus`` encoded now."""
-        if corpus is None or (self._encoded is not None and corpus is self._encoded[0]):
+        if corpus is None or (self._encoded is not None and _same_corpus(key, self._encoded[0])):
             if self._encoded is None:
-                raise ValueError("train() needs the corpus again: the encoded copy was released")
+                raise ValueError(
+                    "train() needs the corpus: give corpus_iterable or corpus_file (the one build_vocab "
+                    "read is not kept once a training run is over)"
+                )
             return self._encoded[1]
-        _check_corpus(corpus)
         encoded = encode(corpus, self.vocab_.key_to_index, self.max_sentence_length)
-        if self._encoded is not None:
-            self._encoded[1].close()
-        self._encoded = (corpus, encoded)  # kept while a run is stopped, to resume without re-reading
+        self._keep_encoded(key, encoded)  # kept while a run is stopped, to resume without re-reading
         return encoded
 
-    def train(self, corpus=None, epochs=None, stop=None):
-        """Train on ``corpus`` (by default the one given to build_vocab).
+    def train(
+        self,
+        corpus_iterable=None,
+        corpus_file=None,
+        total_examples=None,
+        total_words=None,
+        epochs=None,
+        start_alpha=None,
+        end_alpha=None,
+        word_count=0,
+        queue_factor=2,
+        report_delay=1.0,
+        compute_loss=False,
+        callbacks=(),
+        *,
+        stop=None,
+        **kwargs,
+    ):
+        """Train on ``corpus_iterable`` or ``corpus_file`` (w2v: with neither, the corpus that
+        build_vocab read). Returns gensim's ``(trained_word_count, raw_word_count)``: words
+        trained on after subsampling, and in-vocabulary words read.
 
-        A run is ``epochs`` epochs (default: the ``epochs`` parameter) with the
-        learning rate falling linearly from ``alpha`` to ``min_alpha``. If
-        ``stop`` (a threading.Event) is set, training halts at the next safe
-        point (the workers finish their current blocks) and the model keeps
-        where the run stopped; ``interrupted`` is then True, the model can be
-        saved, and the next ``train`` call (also after ``load``) resumes that
-        run where it stopped, on the same corpus, ignoring ``epochs``. With
-        ``workers=1`` a stopped-and-resumed run gives the same vectors, bit
-        for bit, as an uninterrupted one.
+        As in gensim, a corpus given here needs ``epochs`` and ``total_examples`` (or
+        ``total_words``); the learning rate falls linearly from ``start_alpha`` (default
+        ``alpha``) to ``end_alpha`` (``min_alpha``) over this call's epochs, following the exact
+        tokens processed (w2v knows the corpus's size, so the totals are only checked).
+        ``word_count``, ``queue_factor`` and ``report_delay`` are accepted and unused.
+
+        If ``stop`` (a threading.Event) is set, training halts at the next safe point (the
+        workers finish their current blocks) and the model keeps where the run stopped:
+        ``interrupted`` is then True, the model can be saved, and the next ``train`` call
+        (also after ``load``) resumes that run on the same corpus (its epochs are the
+        run's). With ``workers=1`` a stopped-and-resumed run gives the same vectors, bit for
+        bit, as an uninterrupted one.
         """
         if self.wv is None:
-            raise RuntimeError("call build_vocab(corpus) (or fit) before train")
+            raise RuntimeError("you must first build vocabulary before training the model")
+        corpus, key = _corpus_of(
+            corpus_iterable, corpus_file, passes=epochs or 1, what="train", optional=True
+        )
+        if corpus is not None and self._run is None:
+            _check_training_sanity(epochs, total_examples, total_words)
+        self.alpha = self.alpha if start_alpha is None else start_alpha
+        self.min_alpha = self.min_alpha if end_alpha is None else end_alpha
+        self.compute_loss = compute_loss if compute_loss or corpus is not None else self.compute_loss
         check_params(self.get_params())
+        callbacks = check_callbacks(callbacks)
         kernel = self._kernel_model()
-        encoded = self._encoded_corpus(corpus)
+        encoded = self._encoded_corpus(corpus, key)
         fingerprint = encoded.fingerprint()
         if self._run is None:
             epochs = self.epochs if epochs is None else epochs
             check_param("epochs", epochs)
-            _check_trainable(encoded)
+            self.training_problem_ = None
+            if not has_window(encoded):
+                self._warn(
+                    "nothing to train: no sentence holds two words of the vocabulary (a window needs a "
+                    "centre word and a context word); use a larger corpus or lower min_count"
+                )
             self._run = RunState(
                 epochs, self.epochs_trained_, encoded.n_tokens, encoded.n_sentences, fingerprint=fingerprint
             )
@@ -291,6 +532,14 @@ class Word2Vec:
             epoch_offset=run.epoch_offset,
             block_words=self.batch_words,
         )
+        self.running_training_loss = 0.0
+        tally = {"trained": 0.0, "raw": 0.0}
+        call(callbacks, "on_train_begin", self)
+
+        def epoch_end(epoch, stats):
+            self._end_epoch(epoch, stats, tally)
+            call(callbacks, "on_epoch_end", self)
+
         progress = Progress(run.epochs, self.progress) if self.progress else None
         started = time.perf_counter()
         try:
@@ -304,6 +553,8 @@ class Word2Vec:
                 partial=run.partial,
                 progress=progress,
                 stop=stop,
+                on_epoch_begin=lambda epoch: call(callbacks, "on_epoch_begin", self),
+                on_epoch_end=epoch_end,
             )
         except TrainingDiverged as e:
             self._run = None
@@ -312,164 +563,244 @@ class Word2Vec:
                 f"{e}: alpha={self.alpha!r} is too high for these settings (try 0.025-0.1; "
                 "0.025 is skip-gram's default, 0.05 CBOW's); the weights are no longer usable",
             ) from None
+        except BaseException:
+            if self._run is not None and not self._run.started:
+                self._run = None
+            raise
         finally:
             if progress is not None:
                 progress.close()
             self.wv.reset_norms()
-        self.train_seconds_ += time.perf_counter() - started
-        idle = next((i for i, st in enumerate(result.epochs) if st.predictions == 0), None)
-        if idle is not None:
-            self._run = None
-            raise ValueError(
-                f"nothing was trained in epoch {run.epoch + idle + 1}: no window had a context word "
-                f"left after subsampling (sample={self.sample!r} drops most occurrences of the frequent "
-                "words of a small corpus; try sample=0) and unknown words"
-            )
-        self._record(result)
-        return self
-
-    def _record(self, result):
-        for st in result.epochs:
-            self.loss_history_.append(st.mean_loss)
-            self.eval_loss_history_.append(st.eval_loss)
-            self.epochs_trained_ += 1
-            logger.info(
-                "epoch %d: mean loss %.5f over %d predictions; frozen-weights loss %.5f",
-                self.epochs_trained_,
-                st.mean_loss,
-                st.predictions,
-                st.eval_loss,
-            )
-        self.words_trained_ = sum(st.words for st in result.epochs)
+            self.train_seconds_ += time.perf_counter() - started
+        self.train_count += 1
+        if result.stopped_at is not None:
+            tally["trained"] += result.partial.kept
+            tally["raw"] += result.partial.words
+        self.words_trained_ = int(tally["raw"])
         if result.stopped_at is None:
             self._run = None
-            if self._encoded is not None:  # release the encoded corpus (4 bytes a token)
-                self._encoded[1].close()
-            self._encoded = None
+            self._keep_encoded(None, None)  # release the encoded corpus (4 bytes a token)
+            call(callbacks, "on_train_end", self)
         else:
             (self._run.epoch, self._run.block), self._run.partial = result.stopped_at, result.partial
             logger.info("training stopped at epoch %d, block %d", self._run.epoch + 1, self._run.block)
+        return int(tally["trained"]), int(tally["raw"])
+
+    def _warn(self, problem):
+        """Log a problem with the run (gensim trains on regardless); the command refuses to save."""
+        if self.training_problem_ is None:
+            self.training_problem_ = problem
+        logger.warning("%s", problem)
+
+    def _end_epoch(self, epoch, stats, tally):
+        """Record a finished epoch (history, loss, counts); say so if it trained nothing."""
+        if stats.predictions == 0:
+            self._warn(
+                f"nothing was trained in epoch {epoch + 1}: no window had a context word left after "
+                f"subsampling (sample={self.sample!r} drops most occurrences of the frequent words of a "
+                "small corpus; try sample=0)"
+            )
+        self.loss_history_.append(stats.mean_loss)
+        self.eval_loss_history_.append(stats.eval_loss)
+        self.epochs_trained_ += 1
+        tally["trained"] += stats.kept
+        tally["raw"] += stats.words
+        if self.compute_loss:
+            self.running_training_loss += stats.loss
+        logger.info(
+            "epoch %d: mean loss %.5f over %d predictions; frozen-weights loss %.5f",
+            self.epochs_trained_,
+            stats.mean_loss,
+            stats.predictions,
+            stats.eval_loss,
+        )
 
     def fit(self, corpus):
-        """build_vocab then train; returns self."""
-        return self.build_vocab(corpus).train(corpus)
+        """build_vocab then train on ``corpus``; returns the model (w2v's one-call form)."""
+        self.build_vocab(corpus)
+        self.train(callbacks=self.callbacks)
+        return self
 
-    # -- files -----------------------------------------------------------------------------------
+    def get_latest_training_loss(self):
+        """The summed loss of the last ``train`` call (0.0 unless ``compute_loss``).
 
-    def save(self, path):
-        """Write the whole model (vocabulary, weights, parameters, training state) to ``path``.
+        w2v adds each prediction's exact loss in float64 (gensim adds float32 terms from
+        its sigmoid table, which stops growing past 2^24 per job); divide by the number of
+        predictions for the mean per prediction, which ``loss_history_`` holds per epoch.
+        """
+        return float(self.running_training_loss)
 
-        The native format (see ``w2v.storage``), written atomically: a save
-        that fails or is interrupted leaves any existing file as it was.
+    # -- what the model says (w2v.inference) ---------------------------------------------------
+
+    def predict_output_word(self, context_words_list, topn=10):
+        """The most probable centre words for the context words, with their probabilities."""
+        if not self.negative:
+            raise RuntimeError(
+                "We have currently only implemented predict_output_word for the negative sampling "
+                "scheme, so you need to have run word2vec with negative > 0 for this to work."
+            )
+        if self.wv is None:
+            raise RuntimeError("Parameters required for predicting the output words not found.")
+        return inference.predict_output_word(
+            context_words_list,
+            self.wv.key_to_index,
+            self.wv.index_to_key,
+            self.wv.vectors,
+            self.w_out_ns,
+            cbow_mean=self.cbow_mean,
+            topn=topn,
+        )
+
+    def score(self, sentences, total_sentences=int(1e6), chunksize=100, queue_factor=2, report_delay=1):
+        """Log-likelihood of each sentence under hierarchical softmax (gensim's ``score``)."""
+        if not self.hs:
+            raise RuntimeError(
+                "We have currently only implemented score for the hierarchical softmax scheme, "
+                "so you need to have run word2vec with hs=1 and negative=0 for this to work."
+            )
+        if self.wv is None:
+            raise RuntimeError("you must first build vocabulary before scoring")
+        return inference.score_sentences(
+            sentences,
+            self.wv.key_to_index,
+            self.wv.vectors,
+            self.w_out_hs,
+            self.huffman_,
+            window=self.window,
+            sg=self.sg,
+            cbow_mean=self.cbow_mean,
+            limit=total_sentences,
+        )
+
+    def estimate_memory(self, vocab_size=None, report=None):
+        """Bytes the model's parts take (gensim's keys: vocab, vectors, syn1, syn1neg, total)."""
+        vocab_size = vocab_size or (len(self.wv) if self.wv is not None else 0)
+        estimate = inference.estimate_memory(vocab_size, self.vector_size, hs=self.hs, negative=self.negative)
+        if report is not None:
+            report.update(estimate)
+            estimate = report
+        logger.info(
+            "estimated required memory for %d words and %d dimensions: %d bytes",
+            vocab_size,
+            self.vector_size,
+            estimate["total"],
+        )
+        return estimate
+
+    def init_sims(self, replace=False):
+        """Deprecated in gensim 4 (norms are computed when needed); kept for old code."""
+        warnings.warn(
+            "init_sims() is obsolete: norms are computed when needed (use wv.get_vector(word, norm=True) "
+            "or wv.fill_norms())",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if self.wv is not None:
+            self.wv.fill_norms(force=True)
+
+    # -- files and copies ------------------------------------------------------------------------
+
+    def save(
+        self, fname_or_handle, separately=None, sep_limit=None, ignore=frozenset(), pickle_protocol=None
+    ):
+        """Write the whole model (vocabulary, weights, parameters, training state) to a path.
+
+        w2v's native format (see ``w2v.storage``), written atomically: a save that fails or
+        is interrupted leaves any existing file as it was. gensim's other arguments are
+        accepted and unused (the native format is one file, not a pickle).
         """
         if self.wv is None:
             raise ValueError("the model has no vocabulary yet: call build_vocab or fit before save")
-        points, codes, lens = self.huffman_ if self.huffman_ is not None else (None, None, None)
-        state = {
-            "epochs_trained": self.epochs_trained_,
-            "loss_history": [json_float(v) for v in self.loss_history_],
-            "eval_loss_history": [json_float(v) for v in self.eval_loss_history_],
-            "train_seconds": self.train_seconds_,
-            "invalid_utf8": self.invalid_utf8_,
-            "corpus_total_words": int(self.vocab_.total_words),
-            "run": None if self._run is None else self._run.to_json(),
-            "corpus": self.corpus_,
-        }
-        arrays = {
-            "w_in": self.wv.vectors,
-            "w_out_ns": self.w_out_ns,
-            "w_out_hs": self.w_out_hs,
-            "counts": self.vocab_.counts,
-            "hs_points": points,
-            "hs_codes": codes,
-            "hs_code_lens": lens,
-        }
-        save_model(path, ModelFile(self.get_params(), state, self.vocab_.index_to_key, arrays))
+        save_model(fname_or_handle, model_files.to_file(self))
 
     @classmethod
-    def load(cls, path, mmap=True):
-        """A model saved with ``save``. Its arrays are mapped from the file copy-on-write, so it
-        opens at once, and training can continue (``train``) without touching the file."""
-        saved = load_model(path, mmap=mmap)
+    def load(cls, fname, mmap=True, **kwargs):
+        """A model saved with ``save``. With ``mmap`` (True, 'r', 'c' or 'r+') its arrays are mapped
+        from the file copy-on-write, so it opens at once and training can continue without
+        touching the file; ``mmap=None`` or ``False`` reads them into memory."""
+        saved = load_model(fname, mmap=mmap not in (None, False))
         try:
-            return cls._from_file(saved)
+            model = cls(**model_files.params_of(saved))
+            return model_files.apply_file(model, saved)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
-            raise FormatError(path, f"not a valid w2v model: {detail}") from None
+            raise FormatError(fname, f"not a valid w2v model: {detail}") from None
 
     @classmethod
-    def _from_file(cls, saved):
-        params, state, arrays = saved.params, saved.state, saved.arrays
-        params.setdefault("shuffle", False)  # files from before the parameter: trained in corpus order
-        unknown = set(params) - set(CONSTRAINTS)
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-        model = cls(**params)
-        w_in = arrays["w_in"]
-        if w_in.shape[1] != model.vector_size:
-            raise ValueError(
-                f"vector_size={model.vector_size} but the vectors have {w_in.shape[1]} dimensions"
-            )
-        for name, wanted in (("w_out_ns", bool(model.negative)), ("w_out_hs", bool(model.hs))):
-            if (arrays[name] is not None) != wanted:
-                raise ValueError(f"array {name!r} is {'missing' if wanted else 'unexpected'}")
-        counts = np.asarray(arrays["counts"], dtype=np.int64)
-        if len(counts) and counts.min() < 1:
-            raise ValueError("a word count is below 1")
-        total = state["corpus_total_words"]
-        if isinstance(total, bool) or not isinstance(total, int) or total < counts.sum():
-            raise ValueError("the corpus word total is damaged")
-        model.wv = KeyedVectors(saved.keys, w_in, counts)  # ValueError if a word appears twice
-        model.vocab_ = Vocabulary(model.wv.index_to_key, counts, total)
-        model.vocab_.key_to_index = model.wv.key_to_index  # one dict for both
-        model.w_out_ns, model.w_out_hs = arrays["w_out_ns"], arrays["w_out_hs"]
-        if arrays["hs_points"] is not None:
-            model.huffman_ = (arrays["hs_points"], arrays["hs_codes"], arrays["hs_code_lens"])
-        elif model.hs:  # a file from before the tables were stored
-            model.huffman_ = tables.huffman_table(counts)
-        model.epochs_trained_ = int(state["epochs_trained"])
-        model.loss_history_ = [float_from_json(v) for v in state["loss_history"]]
-        model.eval_loss_history_ = [float_from_json(v) for v in state["eval_loss_history"]]
-        model.train_seconds_ = float(state["train_seconds"])
-        model.invalid_utf8_ = int(state["invalid_utf8"])
-        model.corpus_total_words_ = total
-        model._run = RunState.from_json(state["run"])
-        corpus = state.get("corpus")
-        if corpus is not None and not isinstance(corpus, str):
-            raise ValueError("the corpus record is damaged")
-        model.corpus_ = corpus
-        return model
+    def from_gensim(cls, model_or_path):
+        """A w2v model equal to a gensim ``Word2Vec`` (or the path of a gensim ``.model`` file:
+        a pickle, so load only files you trust): vocabulary, counts, weights, Huffman tree and
+        parameters carry over exactly, and training continues here. Needs gensim."""
+        return gensim_compat.from_gensim(cls, model_or_path)
+
+    def to_gensim(self):
+        """The same model as a gensim ``Word2Vec`` (needs gensim)."""
+        return gensim_compat.to_gensim(self)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_encoded"] = None  # a temporary file and a lock: a copy re-reads its corpus
+        state["trim_rule"] = state["trim_rule"] if _picklable_callable(state["trim_rule"]) else None
+        state["hashfxn"] = hash
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
 
-def _check_trainable(encoded, chunk=1 << 18):
-    """A corpus where no sentence holds two words of the vocabulary gives nothing to train.
-
-    Reads sentences a group of about ``chunk`` tokens at a time (usually the first group
-    settles it), with no temporary the size of the corpus."""
-    offsets, n_sentences = encoded.offsets, encoded.n_sentences
-    buf = np.empty(max(chunk, encoded.longest_sentence), dtype=np.int32)
-    first = 0
-    while first < n_sentences:
-        base = int(offsets[first])
-        last = max(
-            int(np.searchsorted(offsets, base + chunk, "right")) - 1, first + 1
-        )  # sentences [first, last)
-        bounds = np.asarray(offsets[first : last + 1]) - base
-        known = (encoded.read(base, int(offsets[last]), buf) >= 0).astype(np.int64)
-        if (np.add.reduceat(known, bounds[:-1]) >= 2).any():  # stored sentences hold >= 2 tokens
-            return
-        first = last
-    raise ValueError(
-        "nothing to train: no sentence holds two words of the vocabulary (a window needs a centre "
-        "word and a context word); use a larger corpus or lower min_count"
+def _picklable_callable(fn):
+    return fn is None or (
+        getattr(fn, "__qualname__", "<lambda>") != "<lambda>" and "<locals>" not in fn.__qualname__
     )
 
 
-def _check_corpus(corpus):
-    if isinstance(corpus, (str, bytes, os.PathLike)):
-        raise TypeError("pass a corpus object (w2v.corpus.TextCorpus(path) for a file), not a path")
-    if iter(corpus) is corpus:
-        raise TypeError(
-            "the corpus is a one-shot iterator (e.g. a generator); training needs a re-iterable "
-            "corpus such as a list of token lists or w2v.corpus.TextCorpus"
+def _close(scan):
+    if scan.encoded is not None:
+        scan.encoded.close()
+
+
+def _check_corpus_args(corpus_iterable, corpus_file, passes):
+    """gensim's checks on the two ways to give a corpus."""
+    if corpus_iterable is None and corpus_file is None:
+        raise TypeError("Either one of corpus_file or corpus_iterable value must be provided")
+    if corpus_iterable is not None and corpus_file is not None:
+        raise TypeError("Both corpus_file and corpus_iterable must not be provided at the same time")
+    if corpus_file is not None and not isinstance(corpus_file, (str, os.PathLike)):
+        raise TypeError(f"Parameter corpus_file must be a valid path to a file, got {corpus_file!r} instead")
+    if corpus_iterable is not None:
+        if isinstance(corpus_iterable, (str, bytes, os.PathLike)):
+            raise TypeError("pass a corpus object (w2v.TextCorpus(path), or corpus_file=path), not a path")
+        if iter(corpus_iterable) is corpus_iterable and passes > 1:
+            raise TypeError(
+                f"Using a generator as corpus_iterable can't support {passes} passes. Try a re-iterable "
+                "sequence (a list of token lists, or w2v.TextCorpus)."
+            )
+
+
+def _corpus_of(corpus_iterable, corpus_file, *, passes, what, optional=False):
+    """``(corpus, key)``: the corpus to read and what identifies it (the object, or the file)."""
+    if optional and corpus_iterable is None and corpus_file is None:
+        return None, None
+    _check_corpus_args(corpus_iterable, corpus_file, passes)
+    if corpus_file is not None:
+        return TextCorpus(corpus_file), ("corpus_file", os.path.abspath(os.fspath(corpus_file)))
+    return corpus_iterable, ("corpus_iterable", corpus_iterable)
+
+
+def _same_corpus(a, b):
+    """Two corpus keys name the same corpus: the same file, or the very same object."""
+    if a is None or b is None or a[0] != b[0]:
+        return False
+    return a[1] == b[1] if a[0] == "corpus_file" else a[1] is b[1]
+
+
+def _check_training_sanity(epochs, total_examples, total_words):
+    """gensim's checks and messages for a corpus given to train."""
+    if total_words is None and total_examples is None:
+        raise ValueError(
+            "You must specify either total_examples or total_words, for proper learning-rate and progress "
+            "calculations. If you've just built the vocabulary using the same corpus, using the count "
+            "cached in the model is sufficient: total_examples=model.corpus_count."
         )
+    if epochs is None or epochs <= 0:
+        raise ValueError("You must specify an explicit epochs count. The usual value is epochs=model.epochs.")

@@ -61,6 +61,11 @@ CONSTRAINTS = {
     "max_sentence_length": _int(1),
     "shuffle": _zero_or_one("True or False (1 or 0)"),
     "batch_words": _int(1, 2**31 - 1),
+    "null_word": _zero_or_one("0 or 1"),
+    "sorted_vocab": _zero_or_one("0 or 1"),
+    "compute_loss": _zero_or_one("True or False"),
+    "shrink_windows": _zero_or_one("True or False"),
+    "batched": _zero_or_one("True or False"),
 }
 
 

@@ -1,21 +1,17 @@
-"""KeyedVectors: word vectors you can look up and query. No training inside.
+"""KeyedVectors: word vectors you can look up, change and query. No training inside.
 
-The query methods keep gensim's names, arguments and arithmetic, so answers
-agree with gensim's on the same vectors:
+The class offers gensim 4's ``KeyedVectors`` surface (names, arguments,
+defaults, errors), so code written for gensim runs with one changed import.
+This module holds the data and its bookkeeping: construction, lookups,
+adding and replacing vectors, per-key attributes (``counts`` is the
+``"count"`` attribute), norms and pickling. The queries are in
+``w2v.vector_queries``, the files in ``w2v.vector_files``, and the names
+gensim 4 deprecated or retired in ``w2v.vector_legacy``.
 
-- the query vector is the weighted mean of the unit vectors of the words
-  (and of raw vectors given as arrays), scaled to unit length;
-- scores are ``vectors @ query / norms``: one matrix-vector product over the
-  whole matrix, with the row norms computed once and cached;
-- the top n come from ``argpartition`` then a sort of those n only;
-- the query words themselves are left out of the answer.
-
-An unknown word raises ``KeyError`` with a message that names the word and,
+Keys are strings (any hashable works); as in gensim, a plain int that is not
+itself a key stands for the row of that number (``kv[0]`` is the first
+vector). An unknown key raises ``KeyError`` with a message that names it and,
 when there are any, close spellings that are in the vocabulary.
-
-Reading, writing and benchmarks live in ``w2v.storage`` and ``w2v.evaluate``;
-the methods here that mirror gensim's (``save_word2vec_format``,
-``evaluate_word_analogies``, ...) only hand over to them.
 """
 
 from __future__ import annotations
@@ -23,46 +19,84 @@ from __future__ import annotations
 import difflib
 import logging
 import numbers
+import warnings
 
 import numpy as np
 
-from . import evaluate, storage
-from .io import FormatError, load_word2vec_format, save_word2vec_format
+from .vector_files import VectorFiles
+from .vector_legacy import GensimLegacy
+from .vector_queries import KEY_TYPES, VectorQueries
 
 logger = logging.getLogger("w2v")
 
 _SUGGEST_FROM = 50_000  # close spellings are searched among the most frequent words only (fast)
+MAX_COUNT = 1 << 62  # word counts are 1 .. 2**62 (sums of them must fit in int64)
+_CACHES = ("_norms", "_safe", "_unit")
 
 
-def _as_list(value):
-    """None -> [], a word or a 1-D vector -> [it], a 2-D array -> its rows, else list(value)."""
-    if value is None:
-        return []
-    if isinstance(value, str) or (isinstance(value, np.ndarray) and value.ndim == 1):
-        return [value]
-    if isinstance(value, np.ndarray) and value.ndim == 2:
-        return list(value)
-    return list(value)
+def check_counts(counts, keys):
+    """``counts`` as an (N,) int64 array of whole numbers from 1 to 2**62, or ValueError naming the word."""
+    arr = np.asarray(counts)
+    if arr.shape != (len(keys),):
+        raise ValueError(f"counts of shape {arr.shape} do not match {len(keys)} words")
+    whole = arr.dtype.kind in "iu" or (
+        arr.dtype.kind == "f" and bool(np.isfinite(arr).all()) and bool((arr == np.floor(arr)).all())
+    )
+    if not whole:
+        raise ValueError(f"counts must be whole numbers from 1 to 2**62, not {arr.dtype} values")
+    bad = np.flatnonzero((arr < 1) | (arr > MAX_COUNT)) if len(arr) else []
+    if len(bad):
+        i = int(bad[0])
+        value = arr[i].item()
+        raise ValueError(f"count {value} of word {keys[i]!r} is out of range (1 to 2**62)")
+    return arr.astype(np.int64, copy=False)
 
 
-def _top(scores, topn):
-    """Indices of the ``topn`` largest scores, best first (argpartition, then sort those)."""
-    neg = -scores
-    if topn >= neg.size:
-        return np.argsort(neg)
-    best = np.argpartition(neg, topn)[:topn]
-    return best.take(np.argsort(neg.take(best)))
+def _check_count(value, key):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
+        raise ValueError(f"a count must be a whole number from 1 to 2**62, not {value!r}")
+    if value != value or int(value) != value or not 1 <= int(value) <= MAX_COUNT:
+        raise ValueError(f"count {value!r} of word {key!r} is out of range (1 to 2**62)")
+    return int(value)
 
 
-class KeyedVectors:
-    """A (N, d) float32 matrix with one word (key) for each row.
+class KeyedVectors(VectorQueries, VectorFiles, GensimLegacy):
+    """A (N, d) matrix with one key (word) for each row.
 
-    ``index_to_key`` lists the words in row order (most frequent first when
+    Two ways to make one:
+
+    - ``KeyedVectors(index_to_key, vectors, counts=None)`` (w2v's): the words
+      in row order, their (N, d) vectors (stored as float32) and, if known,
+      their corpus counts (whole numbers from 1 to 2**62);
+    - ``KeyedVectors(vector_size, count=0, dtype=np.float32, mapfile_path=None)``
+      (gensim's, when the first argument is an int): empty, with ``count``
+      rows set aside for ``add_vector`` to fill.
+
+    ``index_to_key`` lists the keys in row order (most frequent first when
     they come from training), ``key_to_index`` maps back, ``counts`` holds
-    the corpus counts when known (else None).
+    the counts (the ``"count"`` attribute of ``get_vecattr``) or None, and
+    ``expandos`` every per-key attribute by name, as in gensim.
     """
 
-    def __init__(self, index_to_key, vectors, counts=None):
+    def __init__(self, *args, **kwargs):
+        first = args[0] if args else kwargs.get("vector_size")
+        if "vector_size" in kwargs or (isinstance(first, numbers.Integral) and not isinstance(first, bool)):
+            self._init_empty(*args, **kwargs)
+        else:
+            self._init_filled(*args, **kwargs)
+
+    def _init_empty(self, vector_size, count=0, dtype=np.float32, mapfile_path=None):
+        if int(vector_size) < 0 or int(count) < 0:
+            raise ValueError(f"vector_size and count must be >= 0, not {vector_size} and {count}")
+        self.index_to_key = [None] * int(count)
+        self.key_to_index = {}
+        self.vectors = np.zeros((int(count), int(vector_size)), dtype=dtype)
+        self.expandos = {}
+        self.next_index = 0  # where add_vector puts the next key
+        self.mapfile_path = mapfile_path
+        self.reset_norms()
+
+    def _init_filled(self, index_to_key, vectors, counts=None):
         vectors = np.asarray(vectors, dtype=np.float32)
         index_to_key = list(index_to_key)
         if vectors.ndim != 2 or vectors.shape[0] != len(index_to_key):
@@ -72,64 +106,304 @@ class KeyedVectors:
         if len(self.key_to_index) != len(index_to_key):
             raise ValueError("the words are not unique")
         self.vectors = vectors  # (N, d) float32
+        self.expandos = {}
         if counts is not None:
-            counts = np.asarray(counts, dtype=np.int64)
-            if counts.shape != (len(index_to_key),):
-                raise ValueError(f"counts of shape {counts.shape} do not match {len(index_to_key)} words")
-        self.counts = counts  # (N,) int64 or None
+            self.expandos["count"] = check_counts(counts, index_to_key)  # (N,) int64
+        self.next_index = len(index_to_key)
+        self.mapfile_path = None
         self.reset_norms()
 
-    # -- lookup ----------------------------------------------------------------------------------
+    @property
+    def counts(self):
+        """The corpus count of each row, (N,) int64, or None: the ``"count"`` attribute."""
+        return self.expandos.get("count")
+
+    @counts.setter
+    def counts(self, value):
+        if value is None:
+            self.expandos.pop("count", None)
+        else:
+            self.expandos["count"] = check_counts(value, self.index_to_key)
 
     @property
     def vector_size(self):
         return self.vectors.shape[1]
 
+    # -- pickling and copies: the caches are rebuilt, memory-mapped arrays travel as plain arrays ---
+
+    def __getstate__(self):
+        state = {k: v for k, v in self.__dict__.items() if k not in _CACHES}
+        state["vectors"] = np.asarray(self.vectors)
+        state["expandos"] = {k: np.asarray(v) for k, v in self.expandos.items()}
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("expandos", {})
+        self.__dict__.setdefault("next_index", len(self.index_to_key))
+        self.__dict__.setdefault("mapfile_path", None)
+        self.reset_norms()
+
+    # -- lookup ----------------------------------------------------------------------------------
+
     def __len__(self):
         return len(self.index_to_key)
 
-    def __contains__(self, word):
-        return word in self.key_to_index
+    def __iter__(self):
+        """The keys in row order (gensim has no working iteration: its ``for`` ends in a KeyError)."""
+        return iter(self.index_to_key)
 
-    def __getitem__(self, words):
+    def __contains__(self, key):
+        return self.has_index_for(key)
+
+    def __getitem__(self, key_or_keys):
         """``kv["word"]`` is its vector; ``kv[["a", "b"]]`` stacks theirs into (2, d)."""
-        if isinstance(words, str):
-            return self.get_vector(words)
-        return np.vstack([self.get_vector(w) for w in words])
+        if isinstance(key_or_keys, KEY_TYPES):
+            return self.get_vector(key_or_keys)
+        return np.vstack([self.get_vector(key) for key in key_or_keys])
+
+    def __setitem__(self, keys, weights):
+        """``kv["word"] = vector`` (or lists of both): add the keys, replacing the vectors of known ones."""
+        if not isinstance(keys, list):
+            keys = [keys]
+            weights = np.asarray(weights).reshape(1, -1)
+        self.add_vectors(keys, weights, replace=True)
+
+    def __str__(self):
+        return f"{self.__class__.__name__}<vector_size={self.vector_size}, {len(self)} keys>"
 
     def __repr__(self):
         return f"<KeyedVectors: {len(self)} words x {self.vector_size} dimensions>"
 
-    def has_index_for(self, word):
-        return word in self.key_to_index
+    def has_index_for(self, key):
+        """Does ``key`` have a row (a key, or an int row number)?"""
+        return self.get_index(key, -1) >= 0
 
-    def get_index(self, word, default=None):
-        """The row of ``word``; ``default`` if given and the word is unknown, else KeyError."""
-        i = self.key_to_index.get(word)
-        if i is not None:
+    def get_index(self, key, default=None):
+        """The row of ``key`` (an int that is not a key is a row number); ``default`` or KeyError if none."""
+        i = self.key_to_index.get(key, -1)
+        if i >= 0:
             return i
+        if (
+            isinstance(key, (int, np.integer))
+            and not isinstance(key, bool)
+            and 0 <= key < len(self.index_to_key)
+        ):
+            return int(key)
         if default is not None:
             return default
-        raise KeyError(self.unknown_word_message(word))
+        raise KeyError(self.unknown_word_message(key))
 
     def unknown_word_message(self, word):
         """'word 'x' is not in the vocabulary' plus close spellings that are, if any."""
         message = f"word {word!r} is not in the vocabulary"
         if isinstance(word, str) and self.index_to_key:
-            close = difflib.get_close_matches(word, self.index_to_key[:_SUGGEST_FROM], n=3, cutoff=0.75)
+            known = [k for k in self.index_to_key[:_SUGGEST_FROM] if isinstance(k, str)]
+            close = difflib.get_close_matches(word, known, n=3, cutoff=0.75)
             if close:
                 message += " (did you mean " + ", ".join(repr(w) for w in close) + "?)"
         return message
 
-    def get_vector(self, word, norm=False):
-        """The vector of ``word`` (a view of its row), or its unit vector with ``norm=True``."""
-        i = self.get_index(word)
-        return self._unit_row(i) if norm else self.vectors[i]
+    def get_vector(self, key, norm=False):
+        """The vector of ``key`` (a read-only view of its row), or its unit vector with ``norm=True``."""
+        i = self.get_index(key)
+        result = self.vectors[i] / self._safe_norms[i] if norm else self.vectors[i]
+        result.setflags(write=False)  # as gensim: writing would leave the cached norms stale
+        return result
 
     def get_count(self, word):
+        """The corpus count of ``word`` (w2v's shorthand for ``get_vecattr(word, "count")``)."""
         if self.counts is None:
             raise ValueError("these vectors carry no word counts")
         return int(self.counts[self.get_index(word)])
+
+    # -- per-key attributes ("expandos") ----------------------------------------------------------
+
+    def allocate_vecattrs(self, attrs=None, types=None):
+        """Make sure the attribute arrays exist and have one value per key (new ones: 0; counts: 1)."""
+        if attrs is None:
+            attrs = list(self.expandos)
+            types = [self.expandos[attr].dtype for attr in attrs]
+        target = len(self.index_to_key)
+        for attr, t in zip(attrs, types, strict=True):
+            if t is int:
+                t = np.int64
+            if t is str:
+                t = object  # NumPy's fixed-width strings would take too much memory
+            fill = 1 if attr == "count" else 0
+            previous = self.expandos.get(attr)
+            if previous is None:
+                self.expandos[attr] = np.full(target, fill, dtype=np.int64 if attr == "count" else t)
+                continue
+            if not np.issubdtype(t, previous.dtype):
+                raise TypeError(
+                    f"Can't allocate type {t} for attribute {attr}, "
+                    f"conflicts with its existing type {previous.dtype}"
+                )
+            if len(previous) != target:
+                grown = np.full(target, fill, dtype=previous.dtype)
+                keep = min(len(previous), target)
+                grown[:keep] = previous[:keep]
+                self.expandos[attr] = grown
+
+    def set_vecattr(self, key, attr, val):
+        """Set attribute ``attr`` of ``key`` to ``val`` (``"count"``: a whole number from 1 to 2**62)."""
+        index = self.get_index(key)
+        if attr == "count":
+            val = _check_count(val, key)
+        self.allocate_vecattrs(attrs=[attr], types=[type(val)])
+        values = self.expandos[attr]
+        if not values.flags.writeable:  # memory-mapped from a file: change a copy
+            values = self.expandos[attr] = np.array(values)
+        values[index] = val
+
+    def get_vecattr(self, key, attr):
+        """Attribute ``attr`` of ``key`` (KeyError for an unknown key or attribute)."""
+        return self.expandos[attr][self.get_index(key)]
+
+    # -- adding, replacing, reordering -------------------------------------------------------------
+
+    def _own_vectors(self):
+        """``vectors``, copied first if they are read-only (memory-mapped from a file)."""
+        if not self.vectors.flags.writeable:
+            self.vectors = np.array(self.vectors)
+        return self.vectors
+
+    def add_vector(self, key, vector):
+        """Add one key and vector, in the next preallocated row if there is one; returns its row.
+
+        A key that is already there keeps its vector (use ``kv[key] = vector`` to replace it).
+        """
+        if key in self.key_to_index:
+            return self.key_to_index[key]
+        target = self.next_index
+        if target >= len(self) or self.index_to_key[target] is not None:
+            target = len(self)
+            warnings.warn(
+                "Adding single vectors to a KeyedVectors which grows by one each time can be costly. "
+                "Consider adding in batches or preallocating to the required size.",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.add_vectors([key], [vector])
+            self.next_index = target + 1
+        else:
+            self._own_vectors()[target] = vector
+            self.index_to_key[target] = key
+            self.key_to_index[key] = target
+            self.next_index += 1
+            self.reset_norms()
+        return target
+
+    def add_vectors(self, keys, weights, extras=None, replace=False):
+        """Append keys and their vectors; known keys keep their vectors unless ``replace``.
+
+        ``weights`` is (n, d) (or a list of n vectors); ``extras`` maps an
+        attribute name to n values for those keys. A key given twice is added
+        once, with its first vector (its last with ``replace``).
+        """
+        if isinstance(keys, KEY_TYPES):
+            keys = [keys]
+            weights = np.asarray(weights).reshape(1, -1)
+        else:
+            keys = list(keys)
+            weights = np.asarray(weights)
+            if weights.size == 0:
+                weights = weights.reshape(0, self.vector_size)
+        if weights.shape != (len(keys), self.vector_size):
+            raise ValueError(
+                f"weights of shape {weights.shape} do not match {len(keys)} keys of size {self.vector_size}"
+            )
+        extras = {attr: np.asarray(values) for attr, values in (extras or {}).items()}
+        for attr, values in extras.items():
+            if values.shape[:1] != (len(keys),):
+                raise ValueError(f"extras[{attr!r}] has {len(values)} values for {len(keys)} keys")
+            if attr == "count":
+                check_counts(values, keys)
+        new, known = {}, {}  # key -> position in the batch; row -> position in the batch
+        for pos, key in enumerate(keys):
+            row = self.key_to_index.get(key)
+            if row is not None:
+                if replace:
+                    known[row] = pos
+            elif key not in new or replace:
+                new[key] = pos
+        self.allocate_vecattrs(list(extras), [values.dtype for values in extras.values()])
+        start = len(self.index_to_key)
+        if new:
+            take = list(new.values())
+            self.index_to_key.extend(new)  # in place: a model may share this list and dict
+            self.key_to_index.update(zip(new, range(start, start + len(new)), strict=True))
+            self.vectors = np.vstack((self.vectors, weights[take].astype(self.vectors.dtype)))
+            self.allocate_vecattrs()
+            for attr, values in extras.items():
+                self.expandos[attr][start:] = values[take]
+        if known:
+            rows, take = list(known), list(known.values())
+            self._own_vectors()[rows] = weights[take]
+            for attr, values in extras.items():
+                if not self.expandos[attr].flags.writeable:
+                    self.expandos[attr] = np.array(self.expandos[attr])
+                self.expandos[attr][rows] = values[take]
+        self.reset_norms()
+
+    def resize_vectors(self, seed=0):
+        """One row per key: new rows random in [-1/d, 1/d) from ``seed`` (the values gensim gives)."""
+        target = (len(self.index_to_key), self.vector_size)
+        prior = self.vectors
+        if prior.shape != target:
+            rng = np.random.default_rng(seed=seed)
+            grown = rng.random(target, dtype=np.float32)  # [0, 1)
+            grown *= 2.0
+            grown -= 1.0
+            grown /= target[1]
+            keep = min(prior.shape[0], target[0])
+            grown[:keep] = prior[:keep]
+            self.vectors = grown
+        self.allocate_vecattrs()
+        self.reset_norms()
+
+    def sort_by_descending_frequency(self):
+        """Reorder the rows by descending count (ties: later rows first, as gensim); KeyError if none."""
+        if not len(self):
+            return
+        if self.counts is None:
+            raise KeyError("count")
+        counts = np.asarray(self.counts, dtype=np.int64)
+        order = np.lexsort((-np.arange(len(counts)), -counts))
+        self.index_to_key[:] = [self.index_to_key[i] for i in order]
+        self.allocate_vecattrs()
+        for attr in self.expandos:
+            self.expandos[attr] = self.expandos[attr][order]
+        if len(self.vectors):
+            self.vectors = self.vectors[order]
+        self.key_to_index.clear()
+        self.key_to_index.update((k, i) for i, k in enumerate(self.index_to_key) if k is not None)
+        self.reset_norms()
+
+    def vectors_for_all(self, keys, allow_inference=True, copy_vecattrs=False):
+        """A new KeyedVectors with the given keys that have vectors, in the order given, once each.
+
+        Its counts are made up as gensim does (n, n - 1, ..., 1 in that order)
+        unless ``copy_vecattrs`` copies every attribute, counts included.
+        """
+        vocab, seen = [], set()
+        for key in keys:
+            if key not in seen:
+                seen.add(key)
+                if self.has_index_for(key) if allow_inference else key in self.key_to_index:
+                    vocab.append(key)
+        rows = [self.get_index(key) for key in vocab]
+        kv = KeyedVectors(self.vector_size, 0, dtype=self.vectors.dtype)
+        kv.index_to_key = vocab
+        kv.key_to_index = {key: i for i, key in enumerate(vocab)}
+        kv.vectors = self.vectors[rows].copy() if rows else kv.vectors
+        kv.next_index = len(vocab)
+        kv.expandos["count"] = np.arange(len(vocab), 0, -1, dtype=np.int64)
+        if copy_vecattrs:
+            for attr, values in self.expandos.items():
+                kv.expandos[attr] = np.asarray(values)[rows].copy()
+        return kv
 
     # -- norms -----------------------------------------------------------------------------------
 
@@ -140,16 +414,28 @@ class KeyedVectors:
         self._unit = None
 
     def fill_norms(self, force=False):
+        """Compute the row norms now (once; ``force`` recomputes)."""
         if self._norms is None or force:
-            self._norms = np.linalg.norm(self.vectors, axis=1)  # (N,) float32
-            self._safe = np.where(self._norms > 0, self._norms, np.float32(1))  # zero rows stay zero
+            self._norms = np.linalg.norm(self.vectors, axis=1)  # (N,)
+            self._safe = np.where(
+                self._norms > 0, self._norms, self._norms.dtype.type(1)
+            )  # zero rows stay zero
             self._unit = None
 
     @property
     def norms(self):
-        """Euclidean length of every row, (N,) float32, computed once and cached."""
+        """Euclidean length of every row, (N,), computed once and cached (``kv.norms = None`` forgets it)."""
         self.fill_norms()
         return self._norms
+
+    @norms.setter
+    def norms(self, value):
+        if value is None:
+            self.reset_norms()
+        else:
+            self._norms = np.asarray(value)
+            self._safe = np.where(self._norms > 0, self._norms, self._norms.dtype.type(1))
+            self._unit = None
 
     @property
     def _safe_norms(self):
@@ -157,199 +443,20 @@ class KeyedVectors:
         return self._safe
 
     def get_normed_vectors(self):
-        """The rows scaled to unit length, (N, d) float32, cached (zero rows stay zero)."""
+        """The rows scaled to unit length, (N, d), cached and read-only (zero rows stay zero)."""
         if self._unit is None:
-            self._unit = self.vectors / self._safe_norms[:, None]
+            unit = self.vectors / self._safe_norms[:, None]
+            unit.setflags(write=False)
+            self._unit = unit
         return self._unit
 
     unit_vectors = property(get_normed_vectors)
 
-    # -- queries ---------------------------------------------------------------------------------
-
-    def _terms(self, positive, negative):
-        """(items, weights): words or raw vectors, each with weight +1, -1 or its own (word, w)."""
-        items, weights = [], []
-        for sign, group in ((1.0, _as_list(positive)), (-1.0, _as_list(negative))):
-            for item in group:
-                if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], numbers.Real):
-                    items.append(item[0])
-                    weights.append(float(item[1]))
-                else:
-                    items.append(item)
-                    weights.append(sign)
-        if not items:
-            raise ValueError("the query is empty: give at least one word or vector")
-        return items, weights
-
-    def _unit_row(self, i):
-        return self.vectors[i] / self._safe_norms[i]
-
-    def _query_vector(self, items, weights):
-        """Unit-length weighted mean of unit word vectors (raw arrays as given; ints are rows)."""
-        mean = np.zeros(self.vector_size, dtype=np.float32)
-        total = 0.0
-        for item, weight in zip(items, weights, strict=True):
-            if isinstance(item, np.ndarray):
-                vec = np.asarray(item, dtype=np.float32)
-                if vec.shape != (self.vector_size,):
-                    raise ValueError(f"a query vector must have shape ({self.vector_size},), not {vec.shape}")
-            elif isinstance(item, numbers.Integral):
-                vec = self._unit_row(item)
-            else:
-                vec = self.get_vector(item, norm=True)
-            mean += np.float32(weight) * vec
-            total += abs(weight)
-        # The division and the scaling run in float64, then round once to float32:
-        # the same arithmetic as gensim, so near-ties break the same way.
-        mean64 = mean / total if total > 0 else mean.astype(np.float64)
-        length = np.linalg.norm(mean64)
-        return (mean64 * (1.0 / length) if length > 0 else mean64).astype(np.float32)
-
-    def _scores(self, query, restrict_vocab=None):
-        """Cosine of every row (of the first ``restrict_vocab``) with a unit ``query``."""
-        stop = len(self) if not restrict_vocab else min(int(restrict_vocab), len(self))
-        return self.vectors[:stop] @ query / self._safe_norms[:stop]
-
-    def _rank(self, scores, topn, exclude):
-        if topn is None or topn is False:
-            return scores
-        best = _top(scores, int(topn) + len(exclude))
-        result = [(self.index_to_key[i], float(scores[i])) for i in best if i not in exclude]
-        return result[: int(topn)]
-
-    def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
-        """The ``topn`` words by cosine to the mean of the positive minus the negative words (3CosAdd).
-
-        Items may be words, 1-D vectors, or ``(word, weight)`` pairs. The
-        query words are not returned. ``restrict_vocab=n`` searches the first
-        n rows only (the most frequent words). ``topn=None`` returns every
-        row's score as an array.
-        """
-        if isinstance(topn, numbers.Integral) and not isinstance(topn, bool) and topn < 1:
-            return []
-        items, weights = self._terms(positive, negative)
-        query = self._query_vector(items, weights)
-        exclude = [self.key_to_index[w] for w in items if isinstance(w, str)]
-        return self._rank(self._scores(query, restrict_vocab), topn, exclude)
-
-    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
-        """The ``topn`` words closest by cosine to a raw vector."""
-        return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
-
-    def similar_by_word(self, word, topn=10, restrict_vocab=None):
-        return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
-
-    def most_similar_cosmul(self, positive=None, negative=None, topn=10, restrict_vocab=None):
-        """3CosMul (Levy and Goldberg 2014): prod((1 + cos(w, p)) / 2) / (prod((1 + cos(w, n)) / 2) + 1e-6).
-
-        Cosines are shifted to [0, 1] so the product is well behaved.
-        """
-        if isinstance(topn, numbers.Integral) and not isinstance(topn, bool) and topn < 1:
-            return []
-        positive, negative = _as_list(positive), _as_list(negative)
-        if not positive:
-            raise ValueError("3CosMul needs at least one positive word")
-        exclude = [self.key_to_index[w] for w in positive + negative if isinstance(w, str) and w in self]
-
-        def unit(item):
-            if isinstance(item, np.ndarray):
-                return np.asarray(item, dtype=np.float32)
-            return self.get_vector(item, norm=True)
-
-        scores = self._cosmul_scores([unit(t) for t in positive], [unit(t) for t in negative], restrict_vocab)
-        return self._rank(scores, topn, exclude)
-
-    def _cosmul_scores(self, positive, negative, restrict_vocab=None):
-        """3CosMul score of every row (of the first ``restrict_vocab``), given unit query vectors."""
-        pos = [(1 + self._scores(u, restrict_vocab)) / 2 for u in positive]
-        neg = [(1 + self._scores(u, restrict_vocab)) / 2 for u in negative]
-        return np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001)
-
-    def similarity(self, w1, w2):
-        """Cosine similarity of two words."""
-        return float(np.dot(self.get_vector(w1, norm=True), self.get_vector(w2, norm=True)))
-
-    def distance(self, w1, w2):
-        """1 - cosine similarity."""
-        return 1.0 - self.similarity(w1, w2)
-
-    def n_similarity(self, words1, words2):
-        """Cosine between the means of two word sets' vectors."""
-        if not len(words1) or not len(words2):
-            raise ValueError("n_similarity needs two non-empty lists of words")
-        m1 = np.mean([self.get_vector(w) for w in words1], axis=0)
-        m2 = np.mean([self.get_vector(w) for w in words2], axis=0)
-        n1, n2 = np.linalg.norm(m1), np.linalg.norm(m2)
-        return float(np.dot(m1, m2) / (n1 * n2)) if n1 > 0 and n2 > 0 else 0.0
-
-    def distances(self, word_or_vector, other_words=()):
-        """1 - cosine between a word (or vector) and ``other_words`` (default: every row)."""
-        vec = self.get_vector(word_or_vector) if isinstance(word_or_vector, str) else word_or_vector
-        vec = np.asarray(vec, dtype=np.float32)
-        length = np.linalg.norm(vec)
-        if other_words:
-            rows = [self.get_index(w) for w in other_words]
-            sims = self.vectors[rows] @ vec / (self._safe_norms[rows] * (length or 1))
-        else:
-            sims = self.vectors @ vec / (self._safe_norms * (length or 1))
-        return 1 - sims
-
-    def closer_than(self, word1, word2):
-        """Words closer to ``word1`` than ``word2`` is (``word1`` itself left out)."""
-        i1, i2 = self.get_index(word1), self.get_index(word2)
-        dists = self.distances(word1)
-        return [self.index_to_key[i] for i in np.flatnonzero(dists < dists[i2]) if i != i1]
-
-    def rank(self, word1, word2):
-        """Rank of ``word2`` among ``word1``'s neighbours: 1 for the nearest."""
-        return len(self.closer_than(word1, word2)) + 1
-
-    def doesnt_match(self, words):
-        """The word furthest from the mean of the group's unit vectors."""
-        words = list(words)
-        if not words:
-            raise ValueError("doesnt_match needs at least one word")
-        unit = np.vstack([self.get_vector(w, norm=True) for w in words])  # (n, d)
-        mean = unit.mean(axis=0)
-        length = np.linalg.norm(mean)
-        sims = unit @ (mean / length if length > 0 else mean)
-        return sorted(zip(sims.tolist(), words, strict=True))[0][1]
-
-    # -- evaluation and files (hand-overs to w2v.evaluate and w2v.storage) ------------------------
-
-    def evaluate_word_analogies(
-        self, analogies="google", restrict_vocab=30000, case_insensitive=True, method="3cosadd"
-    ):
-        """Accuracy on an analogy set; see ``w2v.evaluate.evaluate_word_analogies``."""
-        return evaluate.evaluate_word_analogies(self, analogies, restrict_vocab, case_insensitive, method)
-
-    def evaluate_word_pairs(
-        self, pairs="wordsim353", delimiter="\t", restrict_vocab=300000, case_insensitive=True
-    ):
-        """Correlation with human similarity judgements; see ``w2v.evaluate.evaluate_word_pairs``."""
-        return evaluate.evaluate_word_pairs(self, pairs, delimiter, restrict_vocab, case_insensitive)
-
-    def save(self, path, fmt=None):
-        """Write to ``path`` atomically; format by ``fmt`` or the suffix (.bin, .txt/.vec, else native)."""
-        storage.save_vectors(path, self.index_to_key, self.vectors, self.counts, fmt)
-
-    @classmethod
-    def load(cls, path, fmt=None, mmap=True):
-        """Vectors from any format w2v reads (detected from the content unless ``fmt`` is given)."""
-        keys, vectors, counts = storage.load_vectors(path, fmt, mmap=mmap)
-        try:
-            return cls(keys, vectors, counts)
-        except ValueError as e:
-            raise FormatError(path, str(e)) from None
-
-    def save_word2vec_format(self, fname, binary=False, write_header=True):
-        """word2vec.c's text (or ``binary``) format; ``write_header=False`` gives GloVe-style text."""
-        save_word2vec_format(fname, self.index_to_key, self.vectors, binary=binary, header=write_header)
-
-    @classmethod
-    def load_word2vec_format(cls, fname, binary=False, limit=None, no_header=False, unicode_errors="strict"):
-        """Vectors from word2vec.c's text or binary format (or GloVe text with ``no_header``)."""
-        keys, vectors = load_word2vec_format(
-            fname, binary=binary, limit=limit, no_header=no_header, unicode_errors=unicode_errors
-        )
-        return cls(keys, vectors)
+    def unit_normalize_all(self):
+        """Scale every row to unit length, in place, for good (zero rows stay zero)."""
+        self.fill_norms()
+        vectors = self._own_vectors()
+        vectors /= self._safe[:, None]
+        ones = (self._norms > 0).astype(self._norms.dtype)
+        self.reset_norms()
+        self.norms = ones

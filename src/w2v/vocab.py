@@ -193,9 +193,12 @@ def _check_tokens(words):
                 raise ValueError(f"token {word!r} is not valid Unicode text ({exc.reason})") from None
 
 
-def _pieces(sentences, max_sentence_length):
-    """Each sentence, cut into pieces of at most ``max_sentence_length`` tokens."""
+def _pieces(sentences, max_sentence_length, seen=None):
+    """Each sentence, cut into pieces of at most ``max_sentence_length`` tokens (``seen[0]``
+    counts the sentences)."""
     for sentence in sentences:
+        if seen is not None:
+            seen[0] += 1
         if isinstance(sentence, str):
             raise TypeError("a corpus is an iterable of sentences, each a list of tokens; got a string")
         if len(sentence) <= max_sentence_length:
@@ -254,6 +257,7 @@ class Scan(NamedTuple):
     encoded: EncodedCorpus | None  # provisional ids, or None if the vocabulary was pruned while counting
     total_words: int  # every token read, pruned words included
     min_reduce: int  # 0, or the count up to which the last pruning removed words
+    n_sentences: int = 0  # sentences read (gensim's corpus_count)
 
 
 def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=None, max_vocab_size=None):
@@ -267,14 +271,15 @@ def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens
     and the caller encodes the corpus again with the final vocabulary.
     """
     index = defaultdict(itertools.count().__next__)  # a new word gets the next id
-    pieces = _pieces(sentences, max_sentence_length)
+    seen = [0]
+    pieces = _pieces(sentences, max_sentence_length, seen)
     over = None if max_vocab_size is None else (lambda: len(index) > max_vocab_size)
     encoded, counts, finished = _encode(pieces, index, True, spill_tokens, stop_at=over)
     words = list(index)
     _check_tokens(words)
     counts = np.concatenate([counts, np.zeros(len(words) - len(counts), np.int64)])
     if finished:
-        return Scan(words, counts, encoded, int(counts.sum()), 0)
+        return Scan(words, counts, encoded, int(counts.sum()), 0, seen[0])
     encoded.close()  # the vocabulary outgrew max_vocab_size: count only, and prune
     total = int(counts.sum())
     counter = Counter(dict(zip(words, counts.tolist(), strict=True)))
@@ -287,7 +292,8 @@ def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens
             min_reduce = _prune(counter, min_reduce)
     words = list(counter)
     _check_tokens(words)
-    return Scan(words, np.fromiter(counter.values(), np.int64, len(words)), None, total, min_reduce - 1)
+    counts = np.fromiter(counter.values(), np.int64, len(words))
+    return Scan(words, counts, None, total, min_reduce - 1, seen[0])
 
 
 def _prune(counter, min_reduce):
@@ -308,13 +314,41 @@ def effective_min_count(counts, min_count, max_final_vocab=None):
     return max(min_count, int(ranked[max_final_vocab]) + 1)
 
 
-def finalize_vocab(words, counts, encoded=None, min_count=5, max_final_vocab=None, total_words=None):
-    """Keep words seen at least the effective ``min_count``, most frequent first
-    (ties in order of first appearance). Rewrites ``encoded.ids`` in place.
-    ``total_words`` is every token of the corpus (default: the sum of ``counts``)."""
+RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2  # gensim's trim_rule answers
+
+
+def keep_mask(words, counts, threshold, trim_rule=None):
+    """Which words stay: count >= ``threshold``, unless ``trim_rule(word, count, threshold)``
+    (gensim's protocol) answers RULE_KEEP or RULE_DISCARD for the word."""
+    keep = counts >= threshold
+    if trim_rule is not None:
+        for i, (word, count) in enumerate(zip(words, counts.tolist(), strict=True)):
+            rule = trim_rule(word, count, threshold)
+            if rule == RULE_KEEP:
+                keep[i] = True
+            elif rule == RULE_DISCARD:
+                keep[i] = False
+    return keep
+
+
+def finalize_vocab(
+    words,
+    counts,
+    encoded=None,
+    min_count=5,
+    max_final_vocab=None,
+    total_words=None,
+    *,
+    trim_rule=None,
+    sorted_vocab=True,
+):
+    """Keep words seen at least the effective ``min_count`` (or that ``trim_rule`` keeps), most
+    frequent first (ties in order of first appearance; ``sorted_vocab=False``: first appearance).
+    Rewrites ``encoded.ids`` in place. ``total_words`` is every token of the corpus (default:
+    the sum of ``counts``)."""
     threshold = effective_min_count(counts, min_count, max_final_vocab)
-    order = np.argsort(-counts, kind="stable")
-    kept = order[counts[order] >= threshold]
+    order = np.argsort(-counts, kind="stable") if sorted_vocab else np.arange(len(counts))
+    kept = order[keep_mask([words[i] for i in order], counts[order], threshold, trim_rule)]
     total = int(counts.sum()) if total_words is None else int(total_words)
     vocab = Vocabulary([words[i] for i in kept], counts[kept], total)
     if encoded is not None:
@@ -343,3 +377,55 @@ def vocabulary_and_corpus(sentences, *, min_count, max_final_vocab, max_vocab_si
     if encoded is None:
         encoded = encode(sentences, vocab.key_to_index, max_sentence_length)
     return vocab, encoded, scan
+
+
+def merge_vocabulary(vocab, scan, *, min_count, max_final_vocab=None, trim_rule=None):
+    """gensim's online update (``build_vocab(update=True)``): the words of a new corpus (``scan``)
+    that pass ``min_count`` in it (or that ``trim_rule`` keeps) add their counts to the words
+    already in ``vocab``, and those not in it are appended, in order of first appearance (the
+    existing order stays). Returns ``(merged Vocabulary, number of new words)``."""
+    threshold = effective_min_count(scan.counts, min_count, max_final_vocab)
+    keep = keep_mask(scan.words, scan.counts, threshold, trim_rule)
+    words, counts = list(vocab.index_to_key), vocab.counts.copy()
+    index = vocab.key_to_index
+    new_words, new_counts = [], []
+    for word, count, kept in zip(scan.words, scan.counts.tolist(), keep.tolist(), strict=True):
+        if not kept:
+            continue
+        i = index.get(word)
+        if i is None:
+            new_words.append(word)
+            new_counts.append(count)
+        else:
+            counts[i] += count
+    merged = Vocabulary(words + new_words, np.concatenate([counts, np.array(new_counts, np.int64)]), 0)
+    merged.total_words = int(vocab.total_words) + int(scan.total_words)
+    return merged, len(new_words)
+
+
+def encode_scanned(scan, sentences, vocab, max_sentence_length):
+    """The corpus of ``scan`` encoded with ``vocab`` (its provisional ids remapped in place, or
+    the corpus read again if the scan dropped them)."""
+    if scan.encoded is None:
+        return encode(sentences, vocab.key_to_index, max_sentence_length)
+    index = vocab.key_to_index
+    table = np.fromiter((index.get(w, -1) for w in scan.words), np.int32, len(scan.words))
+    scan.encoded.remap(table)
+    return scan.encoded
+
+
+def has_window(encoded, chunk=1 << 18):
+    """True if some sentence of ``encoded`` holds two words of the vocabulary (a centre word and
+    a context word). Reads about ``chunk`` tokens at a time; usually the first read settles it."""
+    offsets, n_sentences = encoded.offsets, encoded.n_sentences
+    buf = np.empty(max(chunk, encoded.longest_sentence), dtype=np.int32)
+    first = 0
+    while first < n_sentences:
+        base = int(offsets[first])
+        last = max(int(np.searchsorted(offsets, base + chunk, "right")) - 1, first + 1)
+        bounds = np.asarray(offsets[first : last + 1]) - base  # sentences [first, last)
+        known = (encoded.read(base, int(offsets[last]), buf) >= 0).astype(np.int64)
+        if (np.add.reduceat(known, bounds[:-1]) >= 2).any():  # stored sentences hold >= 2 tokens
+            return True
+        first = last
+    return False

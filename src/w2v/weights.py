@@ -17,3 +17,24 @@ def initial_weights(n_words, d, seed):
         stop = min(start + 65536, n_words)
         w_in[start:stop] = (rng.random((stop - start, d), dtype=np.float32) - 0.5) / d
     return w_in
+
+
+def extra_weights(old_rows, n_rows, d, seed):
+    """Rows ``old_rows .. n_rows - 1`` of gensim 4's ``prep_vectors((n_rows, d), seed)``: the
+    vectors an online vocabulary update gives new words, uniform in [-1/d, 1/d) (float32),
+    equal to gensim's for the same seed and sizes."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n_rows - old_rows, d), dtype=np.float32)
+    done = 0
+    for start in range(0, n_rows, 65536):  # the same stream as one (n_rows, d) draw, in slices
+        stop = min(start + 65536, n_rows)
+        block = rng.random((stop - start, d), dtype=np.float32)
+        if stop <= old_rows:
+            continue
+        block = block[max(old_rows - start, 0) :]
+        block *= 2.0
+        block -= 1.0
+        block /= d
+        out[done : done + len(block)] = block
+        done += len(block)
+    return out

@@ -102,9 +102,9 @@ def _main(argv):
     if args.command is None:
         parser.print_help()
         return 2
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s", stream=sys.stderr
-    )
+    # w2v's own log lines at INFO (or WARNING with --quiet); other libraries' (gensim's) at WARNING.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("w2v").setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:

@@ -12,9 +12,13 @@ from .common import (
     add_json_flag,
     check_input,
     check_output,
+    check_outputs,
     load_vectors,
     print_json,
 )
+
+ANALOGY_RESTRICT_VOCAB = 30000  # the usual analogy protocol (gensim's default is 300000)
+PAIRS_RESTRICT_VOCAB = 300000  # gensim's default for word pairs
 
 
 def add_parsers(sub):
@@ -48,7 +52,10 @@ def add_parsers(sub):
         help="google, wordsim353, simlex999 (shipped; default all three) or files in their formats",
     )
     p.add_argument(
-        "--restrict-vocab", type=int, default=30000, help="analogies: most frequent N words (30000)"
+        "--restrict-vocab",
+        type=int,
+        default=ANALOGY_RESTRICT_VOCAB,
+        help="analogies: the most frequent N words (30000, the usual protocol; gensim's default is 300000)",
     )
     p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd", help="analogies (3cosadd)")
     p.add_argument("--case-sensitive", action="store_true", help="do not fold case (default: fold)")
@@ -70,6 +77,13 @@ def add_parsers(sub):
         "--to",
         choices=["native", "word2vec-binary", "word2vec-text", "glove-text"],
         help="output format (default: by suffix: .bin binary, .txt/.vec text, otherwise native)",
+    )
+    p.add_argument(
+        "--from-gensim",
+        action="store_true",
+        help="INPUT is a gensim Word2Vec saved with gensim's save(): a Python pickle, which runs code "
+        "when loaded, so only for files you trust; a native OUTPUT keeps the whole model (training "
+        "continues in w2v), other formats its vectors",
     )
     add_common_flags(p)
     p.set_defaults(func=convert)
@@ -144,7 +158,10 @@ def evaluate(args):
         label = name if name in DATASETS else os.path.basename(name)
         if _is_analogy_file(path):
             score, sections = kv.evaluate_word_analogies(
-                path, args.restrict_vocab, not args.case_sensitive, args.method
+                path,
+                restrict_vocab=args.restrict_vocab,
+                case_insensitive=not args.case_sensitive,
+                method=args.method,
             )
             total = sections[-1]
             used = len(total["correct"]) + len(total["incorrect"])
@@ -153,6 +170,7 @@ def evaluate(args):
                     "dataset": label,
                     "kind": "analogy",
                     "method": args.method,
+                    "restrict_vocab": args.restrict_vocab,
                     "accuracy": score,
                     "correct": len(total["correct"]),
                     "questions": used,
@@ -170,13 +188,18 @@ def evaluate(args):
                 }
             )
         else:
-            r = kv.evaluate_word_pairs(path, case_insensitive=not args.case_sensitive)
+            r = kv.evaluate_word_pairs(
+                path, restrict_vocab=PAIRS_RESTRICT_VOCAB, case_insensitive=not args.case_sensitive
+            )
             results.append(
                 {
                     "dataset": label,
                     "kind": "word-pairs",
-                    "spearman": r.spearman,
-                    "pearson": r.pearson,
+                    "restrict_vocab": PAIRS_RESTRICT_VOCAB,
+                    "spearman": r.spearman.correlation,
+                    "spearman_pvalue": r.spearman.pvalue,
+                    "pearson": r.pearson.statistic,
+                    "pearson_pvalue": r.pearson.pvalue,
                     "pairs": r.pairs,
                     "skipped": r.oov,
                     "oov_ratio": r.oov_ratio,
@@ -187,6 +210,12 @@ def evaluate(args):
             [{k: (json_float(v) if isinstance(v, float) else v) for k, v in r.items()} for r in results]
         )
         return 0
+    kinds = {r["kind"] for r in results}
+    if "analogy" in kinds:
+        usual = " (the usual protocol)" if args.restrict_vocab == ANALOGY_RESTRICT_VOCAB else ""
+        print(f"analogies: restrict_vocab={args.restrict_vocab}{usual}; gensim's default is 300000")
+    if "word-pairs" in kinds:
+        print(f"word pairs: restrict_vocab={PAIRS_RESTRICT_VOCAB} (gensim's default)")
     print(f"{'dataset':<14} {'measure':<22} {'score':>8} {'scored':>8} {'skipped':>8}")
     for r in results:
         if r["kind"] == "analogy":
@@ -276,11 +305,20 @@ def convert(args):
     from ..storage import format_for_output
 
     source = check_input(args.input)
-    out = check_output(args.output)
-    if out.exists() and source.resolve() == out.resolve():
-        raise UserError("the output is the input file; give another name")
-    kv = load_vectors(source)
+    (out,) = check_outputs([("output", args.output)], [("input", source)])
     fmt = format_for_output(out, args.to)
+    if args.from_gensim:
+        from ..model import Word2Vec
+
+        model = Word2Vec.from_gensim(source)
+        kv = model.wv
+        if fmt == "native":
+            model.save(out)
+            if not args.quiet:
+                print(f"wrote {out} (a w2v model, {len(kv):,} words x {kv.vector_size} dimensions)")
+            return 0
+    else:
+        kv = load_vectors(source)
     kv.save(out, fmt=fmt)
     if not args.quiet:
         print(f"wrote {out} ({fmt}, {len(kv):,} words x {kv.vector_size} dimensions)")

@@ -215,7 +215,8 @@ def _run(args, signals):
         if not model.interrupted:
             raise UserError(
                 f"{args.resume} holds a finished model, not a stopped run: nothing to resume "
-                "(train a new model, or continue from it in Python with Word2Vec.load(...).train(corpus))"
+                "(train a new model, or continue from it in Python: "
+                "Word2Vec.load(...).train(corpus, total_examples=..., epochs=...))"
             )
         changed = sorted(k for k, v in given.items() if k != "workers" and v != getattr(model, k))
         if changed:
@@ -289,6 +290,8 @@ def _run(args, signals):
             file=sys.stderr,
         )
         return signals.status
+    if model.training_problem_:  # trained nothing: saving it would only hide the problem
+        raise UserError(model.training_problem_)
     model.save(output)
     if args.vectors:
         model.wv.save(args.vectors)

@@ -50,6 +50,7 @@
 #define W2V_ERR_ID (-6)        /* a token id >= vocab_size */
 #define W2V_ERR_DIVERGED (-7)  /* a score was NaN or infinite: the weights diverged */
 #define W2V_ERR_CODE_LEN (-8)  /* a Huffman code length outside 1..max_code_len */
+#define W2V_ERR_BATCHED (-9)   /* the batched window needs skip-gram, negative sampling, no hierarchical softmax */
 
 /* Mirrors w2v.engine.kernel.Block (ctypes); its size is checked at load (w2v_block_size). */
 typedef struct {
@@ -74,26 +75,29 @@ typedef struct {
     int32_t window;
     int32_t cbow_mean;        /* CBOW input: 1 mean, 0 sum */
     int32_t shrink;           /* 1: each window shrinks to a random reach in 1..window (one draw); 0: never */
+    int32_t batched;          /* 1: skip-gram's window as one minibatch, its K negatives shared (see sg_window) */
     float lr_start;           /* learning rate at the block's first token ... */
     float lr_end;             /* ... and after its last (linear in between) */
     uint64_t seed;            /* this block's random stream */
-    float *work;              /* w2v_scratch_floats(dim, negative, max_code_len) floats of scratch */
+    float *work;              /* w2v_scratch_floats(dim, negative, max_code_len, window) floats */
     int64_t work_len;
-    int32_t *iwork;           /* w2v_scratch_ints(longest sentence, negative, max_code_len) ints */
+    int32_t *iwork;           /* w2v_scratch_ints(longest sentence, negative, max_code_len, window) ints */
     int64_t iwork_len;
     double *stats;            /* out: loss sum, predictions, words seen, words kept */
 } w2v_block;
 
 int64_t w2v_block_size(void) { return (int64_t)sizeof(w2v_block); }
 
-/* neu1 and neu1e (d each), then labels and g (K + L + 1 each). */
-int64_t w2v_scratch_floats(int64_t dim, int32_t negative, int32_t max_code_len) {
-    return 2 * dim + 2 * ((int64_t)negative + max_code_len + 1);
+/* neu1 and neu1e (d each), then signs and g (K + L + 1 each); then, for the batched window,
+ * the input deltas (2 window x d) and the gradients (2 window x (K + 1)). */
+int64_t w2v_scratch_floats(int64_t dim, int32_t negative, int32_t max_code_len, int32_t window) {
+    const int64_t batch = 2 * (int64_t)(window > 0 ? window : 0);
+    return 2 * dim + 2 * ((int64_t)negative + max_code_len + 1) + batch * (dim + (int64_t)negative + 1);
 }
 
-/* the subsampled sentence, then the rows of one prediction. */
-int64_t w2v_scratch_ints(int64_t longest_sentence, int32_t negative, int32_t max_code_len) {
-    return longest_sentence + (int64_t)negative + max_code_len + 1;
+/* the subsampled sentence, then the rows of one prediction, then a batched window's context. */
+int64_t w2v_scratch_ints(int64_t longest_sentence, int32_t negative, int32_t max_code_len, int32_t window) {
+    return longest_sentence + (int64_t)negative + max_code_len + 1 + 2 * (int64_t)(window > 0 ? window : 0);
 }
 
 static inline uint64_t next_u64(uint64_t *state) { /* splitmix64 */
@@ -211,6 +215,58 @@ static inline double predict(const w2v_block *b, const float *h, int32_t target,
     return loss;
 }
 
+/* Skip-gram's window as one minibatch (pWord2Vec's "HogBatch", Ji et al. 2016): the n context
+ * rows ctx[] of w_in each predict rows[0] (the centre word, sign +1) against rows[1..m-1] (the
+ * negatives, sign -1) of w_out, the same m rows for the whole window. Every score and gradient
+ * comes from the weights as they were before the window; then the output rows and the input
+ * rows are updated: one gradient step on the window's loss Σ_j J(v_{ctx[j]} -> rows[0]), the
+ * sum of the pair losses. A row that occurs twice (a negative drawn twice, the target among the
+ * negatives, a context word twice) gets each of its contributions. delta is n d floats of
+ * scratch, g n m. Returns the loss before the step, or NaN (and no step) if a score is not finite. */
+static inline double sg_window_step(float *w_in, float *w_out, int64_t d, const int32_t *ctx, int64_t n,
+                                    const int32_t *rows, int64_t m, float lr, float *delta, float *g) {
+    double loss = 0.0;
+    for (int64_t k = 0; k < m; k++) prefetch_row(w_out + (int64_t)rows[k] * d, d);
+    for (int64_t j = 0; j < n; j++) { /* scores and gradients, g[j][k] = -lr dJ/dx_jk */
+        const float *v = w_in + (int64_t)ctx[j] * d;
+        for (int64_t k = 0; k < m; k++) {
+            const float s = k == 0 ? 1.0f : -1.0f;
+            const float z = s * dot(v, w_out + (int64_t)rows[k] * d, d);
+            float e, sig_neg;
+            if (!isfinite(z)) return NAN;
+            if (z >= 0.0f) {
+                e = expf(-z);
+                loss += log1p_unit(e);
+                sig_neg = e / (1.0f + e);
+            } else {
+                e = expf(z);
+                loss += (double)(-z) + log1p_unit(e);
+                sig_neg = 1.0f / (1.0f + e);
+            }
+            g[j * m + k] = lr * s * sig_neg;
+        }
+    }
+    for (int64_t j = 0; j < n; j++) { /* input deltas, from the output rows before their update */
+        float *dj = delta + j * d;
+        memset(dj, 0, (size_t)d * sizeof(float));
+        for (int64_t k = 0; k < m; k++) axpy(g[j * m + k], w_out + (int64_t)rows[k] * d, dj, d);
+    }
+    for (int64_t k = 0; k < m; k++) { /* output rows, from the input rows before their update */
+        float *u = w_out + (int64_t)rows[k] * d;
+        for (int64_t j = 0; j < n; j++) axpy(g[j * m + k], w_in + (int64_t)ctx[j] * d, u, d);
+    }
+    for (int64_t j = 0; j < n; j++) axpy(1.0f, delta + j * d, w_in + (int64_t)ctx[j] * d, d);
+    return loss;
+}
+
+/* The batched window in a block: K negatives drawn once for the window, then the step. */
+static inline double sg_window(const w2v_block *b, const int32_t *ctx, int64_t n, int32_t center, float lr,
+                               float *delta, float *g, int32_t *rows, uint64_t *rng) {
+    rows[0] = center;
+    for (int32_t k = 1; k <= b->negative; k++) rows[k] = draw_negative(b, center, rng);
+    return sg_window_step(b->w_in, b->w_out_ns, b->dim, ctx, n, rows, (int64_t)b->negative + 1, lr, delta, g);
+}
+
 /* The preconditions the loops below rely on; 0 or an error code. */
 static int64_t check_block(const w2v_block *b, int64_t longest) {
     if (b->dim < 1) return W2V_ERR_DIM;
@@ -219,8 +275,9 @@ static int64_t check_block(const w2v_block *b, int64_t longest) {
     if (b->negative < 0 || (b->negative == 0 && !b->hs)) return W2V_ERR_OBJECTIVE;
     if ((b->negative > 0 && !b->w_out_ns) || (b->hs && !b->w_out_hs)) return W2V_ERR_OBJECTIVE;
     if (b->max_code_len < 1) return W2V_ERR_CODE_LEN;
-    if (b->work_len < w2v_scratch_floats(b->dim, b->negative, b->max_code_len) ||
-        b->iwork_len < w2v_scratch_ints(longest, b->negative, b->max_code_len))
+    if (b->batched && (!b->sg || b->negative < 1 || b->hs)) return W2V_ERR_BATCHED;
+    if (b->work_len < w2v_scratch_floats(b->dim, b->negative, b->max_code_len, b->window) ||
+        b->iwork_len < w2v_scratch_ints(longest, b->negative, b->max_code_len, b->window))
         return W2V_ERR_SCRATCH;
     return 0;
 }
@@ -231,6 +288,8 @@ W2V_CLONES
 int64_t w2v_train_block(const w2v_block *b) {
     const int64_t d = b->dim;
     float *neu1 = b->work, *neu1e = b->work + d, *fwork = b->work + 2 * d;
+    float *batch_delta = fwork + 2 * ((int64_t)b->negative + b->max_code_len + 1);
+    float *batch_g = batch_delta + 2 * (int64_t)b->window * d;
     int32_t *sentence = b->iwork;
     const int64_t base = b->offsets[0], total = b->offsets[b->n_sentences] - base;
     uint64_t rng = b->seed;
@@ -262,7 +321,16 @@ int64_t w2v_train_block(const w2v_block *b) {
             const int64_t lo = pos - reach < 0 ? 0 : pos - reach;
             const int64_t hi = pos + reach + 1 > n ? n : pos + reach + 1;
             const int32_t center = sentence[pos];
-            if (b->sg) { /* each context word's vector predicts the centre word */
+            if (b->batched) { /* the window as one minibatch: ctx[] is the context, in order */
+                int32_t *ctx = rows + b->negative + 1;
+                int64_t n_ctx = 0;
+                for (int64_t j = lo; j < hi; j++)
+                    if (j != pos) ctx[n_ctx++] = sentence[j];
+                if (n_ctx == 0) continue;
+                loss += sg_window(b, ctx, n_ctx, center, lr, batch_delta, batch_g, rows, &rng);
+                if (loss != loss) return W2V_ERR_DIVERGED;
+                predictions += (double)n_ctx;
+            } else if (b->sg) { /* each context word's vector predicts the centre word */
                 for (int64_t j = lo; j < hi; j++) {
                     if (j == pos) continue;
                     float *v = b->w_in + (int64_t)sentence[j] * d;
@@ -306,4 +374,11 @@ double w2v_logistic_step(const float *h, float *w_out, const int32_t *rows, cons
                          int64_t d, float lr, float *neu1e, float *g) {
     memset(neu1e, 0, (size_t)d * sizeof(float));
     return logistic_step(h, w_out, rows, signs, n, d, lr, neu1e, g);
+}
+
+/* The batched window step alone, for tests that feed it given rows (target first, then negatives). */
+W2V_CLONES
+double w2v_sg_window_step(float *w_in, float *w_out, int64_t d, const int32_t *ctx, int64_t n, const int32_t *rows,
+                          int64_t m, float lr, float *delta, float *g) {
+    return sg_window_step(w_in, w_out, d, ctx, n, rows, m, lr, delta, g);
 }

@@ -36,7 +36,18 @@ class RunResult:
 
 
 def train(
-    kernel, corpus, schedule, *, workers, start_epoch=0, start_block=0, partial=None, progress=None, stop=None
+    kernel,
+    corpus,
+    schedule,
+    *,
+    workers,
+    start_epoch=0,
+    start_block=0,
+    partial=None,
+    progress=None,
+    stop=None,
+    on_epoch_begin=None,
+    on_epoch_end=None,
 ):
     """Run epochs ``start_epoch .. schedule.epochs - 1`` of ``schedule`` over ``corpus``
     (a w2v.vocab.EncodedCorpus), the first from its ``start_block``-th block on (in that
@@ -45,6 +56,8 @@ def train(
     ``progress(done_words, total_words, lr, stats_of_current_epoch, epoch)`` is called
     about twice a second from the calling thread. ``stop`` is a ``threading.Event``; when
     set, workers finish the block they are on (a safe point) and take no more.
+    ``on_epoch_begin(epoch)`` and ``on_epoch_end(epoch, stats)`` are called from the calling
+    thread around each epoch (the end after its frozen evaluation; not for a stopped epoch).
     Returns a RunResult.
     """
     pool = WorkerPool(
@@ -59,6 +72,8 @@ def train(
     for epoch in range(start_epoch, schedule.epochs):
         first = start_block if epoch == start_epoch else 0
         stats = partial if (epoch == start_epoch and partial is not None) else EpochStats()
+        if on_epoch_begin is not None:
+            on_epoch_begin(epoch)
         try:
             stopped_at = _epoch(pool, schedule, epoch, first, stats, progress)
         except TrainingDiverged as e:
@@ -66,6 +81,8 @@ def train(
         if stopped_at is not None:
             return RunResult(done, stopped_at, stats)
         done.append(stats)
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, stats)
     return RunResult(done, None, None)
 
 

@@ -63,6 +63,7 @@ ERRORS = {  # code: message (the W2V_ERR_* codes of _kernel.c)
     -6: "a token id is outside the vocabulary",
     -7: "the weights diverged (a score is NaN or infinite)",
     -8: "a Huffman code length is outside 1..max_code_len",
+    -9: "the batched window needs skip-gram with negative sampling and no hierarchical softmax",
 }
 DIVERGED = -7
 
@@ -92,6 +93,7 @@ class Block(ctypes.Structure):
         ("window", ctypes.c_int32),
         ("cbow_mean", ctypes.c_int32),
         ("shrink", ctypes.c_int32),
+        ("batched", ctypes.c_int32),
         ("lr_start", ctypes.c_float),
         ("lr_end", ctypes.c_float),
         ("seed", ctypes.c_uint64),
@@ -120,9 +122,9 @@ def bind(lib, block_type=Block):
     """
     lib.w2v_block_size.argtypes = []
     lib.w2v_block_size.restype = ctypes.c_int64
-    lib.w2v_scratch_floats.argtypes = [ctypes.c_int64, ctypes.c_int32, ctypes.c_int32]
+    lib.w2v_scratch_floats.argtypes = [ctypes.c_int64, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32]
     lib.w2v_scratch_floats.restype = ctypes.c_int64
-    lib.w2v_scratch_ints.argtypes = [ctypes.c_int64, ctypes.c_int32, ctypes.c_int32]
+    lib.w2v_scratch_ints.argtypes = [ctypes.c_int64, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32]
     lib.w2v_scratch_ints.restype = ctypes.c_int64
     c_size, py_size = lib.w2v_block_size(), ctypes.sizeof(block_type)
     if c_size != py_size:
@@ -135,6 +137,17 @@ def bind(lib, block_type=Block):
     lib.w2v_logistic_step.argtypes = [_f32p, _f32p, _i32p, _f32p, ctypes.c_int32, ctypes.c_int64]
     lib.w2v_logistic_step.argtypes += [ctypes.c_float, _f32p, _f32p]
     lib.w2v_logistic_step.restype = ctypes.c_double
+    lib.w2v_sg_window_step.argtypes = [
+        _f32p,
+        _f32p,
+        ctypes.c_int64,
+        _i32p,
+        ctypes.c_int64,
+        _i32p,
+        ctypes.c_int64,
+    ]
+    lib.w2v_sg_window_step.argtypes += [ctypes.c_float, _f32p, _f32p]
+    lib.w2v_sg_window_step.restype = ctypes.c_double
     return lib
 
 
@@ -201,6 +214,30 @@ def logistic_step(h, w_out, rows, signs, lr):
     return loss, neu1e
 
 
+def sg_window_step(w_in, w_out, contexts, rows, lr):
+    """The kernel's batched skip-gram step on its own: the ``contexts`` rows of ``w_in`` each
+    predict ``rows[0]`` of ``w_out`` against the negatives ``rows[1:]``; both matrices are
+    updated in place; returns the loss before the step. For tests."""
+    lib = library()
+    contexts = np.ascontiguousarray(contexts, dtype=np.int32)
+    rows = np.ascontiguousarray(rows, dtype=np.int32)
+    d = w_in.shape[1]
+    delta = np.zeros(len(contexts) * d, dtype=np.float32)
+    g = np.zeros(len(contexts) * len(rows), dtype=np.float32)
+    return lib.w2v_sg_window_step(
+        _ptr(w_in, _f32p, np.float32),
+        _ptr(w_out, _f32p, np.float32),
+        d,
+        _ptr(contexts, _i32p, np.int32),
+        len(contexts),
+        _ptr(rows, _i32p, np.int32),
+        len(rows),
+        lr,
+        _ptr(delta, _f32p, np.float32),
+        _ptr(g, _f32p, np.float32),
+    )
+
+
 class KernelModel:
     """The arrays a model shares between all blocks (weights and tables).
 
@@ -226,6 +263,7 @@ class KernelModel:
         hs,
         cbow_mean=1,
         shrink_windows=True,
+        batched=False,
         lib=None,
     ):
         self.lib = library() if lib is None else lib
@@ -233,6 +271,7 @@ class KernelModel:
         self.dim = w_in.shape[1]
         self.negative = int(negative)
         self.max_code_len = int(points.shape[1])
+        self.window = int(window)
         self.template = Block(
             w_in=_ptr(w_in, _f32p, np.float32),
             w_out_ns=_ptr(w_out_ns, _f32p, np.float32),
@@ -252,12 +291,15 @@ class KernelModel:
             window=int(window),
             cbow_mean=int(bool(cbow_mean)),
             shrink=int(bool(shrink_windows)),
+            batched=int(bool(batched)),
         )
 
     def scratch(self, longest_sentence):
         """Per-thread scratch, sized by the kernel itself: (work float32, iwork int32, stats float64)."""
-        floats = self.lib.w2v_scratch_floats(self.dim, self.negative, self.max_code_len)
-        ints = self.lib.w2v_scratch_ints(max(int(longest_sentence), 1), self.negative, self.max_code_len)
+        floats = self.lib.w2v_scratch_floats(self.dim, self.negative, self.max_code_len, self.window)
+        ints = self.lib.w2v_scratch_ints(
+            max(int(longest_sentence), 1), self.negative, self.max_code_len, self.window
+        )
         return (
             np.zeros(floats, dtype=np.float32),
             np.zeros(ints, dtype=np.int32),

@@ -25,8 +25,10 @@ promises, or any row after a blank line, is a FormatError.
 from __future__ import annotations
 
 import logging
+import numbers
 import os
 import re
+import shutil
 
 import numpy as np
 
@@ -79,7 +81,7 @@ def check_writable_words(keys):
     _check_keys(list(keys))
 
 
-def save_word2vec_format(path, keys, vectors, *, binary=False, header=True):
+def save_word2vec_format(path, keys, vectors, *, binary=False, header=True, count=None, append=False):
     """Write ``keys`` and their ``vectors`` (N, d) in word2vec.c's text or binary format.
 
     Text floats are written with 9 significant digits, enough for every
@@ -87,6 +89,11 @@ def save_word2vec_format(path, keys, vectors, *, binary=False, header=True):
     text (binary files always have a header: the reader needs ``d`` to know
     where a row ends). A name ending in ``.gz`` or ``.bz2`` is compressed.
     The file is written through ``atomic_write``: readers never see half of it.
+
+    ``count`` is the header's word count (default N: gensim's ``total_vec``,
+    for a file that more rows will be appended to). ``append=True`` adds the
+    rows after an existing file's bytes (a new compressed stream for
+    .gz/.bz2), still atomically; only then may a binary part have no header.
     """
     keys = list(keys)
     vectors = np.asarray(vectors)
@@ -94,8 +101,10 @@ def save_word2vec_format(path, keys, vectors, *, binary=False, header=True):
         raise ValueError(f"vectors of shape {vectors.shape} do not match {len(keys)} words")
     if vectors.shape[1] < 1:
         raise ValueError("vectors need at least one dimension")
-    if binary and not header:
+    if binary and not header and not append:
         raise ValueError("word2vec.c's binary format always has a header (header=False is text only)")
+    if count is not None and (not isinstance(count, numbers.Integral) or count < 0):
+        raise ValueError(f"count must be a whole number >= 0, not {count!r}")
     _check_keys(keys)
     with np.errstate(over="ignore"):  # a float64 beyond float32's range is reported just below
         vectors = vectors.astype(np.float32, copy=False)  # (N, d) float32
@@ -106,13 +115,25 @@ def save_word2vec_format(path, keys, vectors, *, binary=False, header=True):
             f"vector of word {keys[bad]!r} has a non-finite value; the file could not be read back"
         )
     n, d = vectors.shape
-    with atomic_write(path, "wb") as raw, open_for_writing(path, raw) as f:
-        if header:
-            f.write(f"{n} {d}\n".encode("ascii"))
-        if binary:
-            _write_binary_rows(f, keys, vectors)
-        else:
-            _write_text_rows(f, keys, vectors)
+    with atomic_write(path, "wb") as raw:
+        if append:
+            _copy_existing(path, raw)
+        with open_for_writing(path, raw) as f:
+            if header:
+                f.write(f"{n if count is None else int(count)} {d}\n".encode("ascii"))
+            if binary:
+                _write_binary_rows(f, keys, vectors)
+            else:
+                _write_text_rows(f, keys, vectors)
+
+
+def _copy_existing(path, raw):
+    """Copy the bytes of the file at ``path`` (if there is one) to ``raw``, for an atomic append."""
+    try:
+        with open(path, "rb") as old:
+            shutil.copyfileobj(old, raw, _READ_CHUNK)
+    except FileNotFoundError:
+        pass
 
 
 def _write_text_rows(f, keys, vectors):

@@ -17,6 +17,9 @@ in this order, sentence by sentence:
    Skip-gram makes one prediction per context word (that word's input
    vector predicts the centre word), CBOW one per window with at least one
    context word (the mean of the context vectors predicts the centre word).
+   Batched skip-gram (``batched``) draws the K negatives once per window with
+   at least one context word, and the window is one prediction whose context
+   words each predict the centre word against them (``separate``).
 
 Each sentence trains at one learning rate, interpolated in float32 from the
 block's ``lr_start`` to ``lr_end`` by the sentence's start within the block.
@@ -73,12 +76,14 @@ def draw_negative(rng, threshold, alias, target):
 class Prediction:
     """One prediction: the input rows (one for skip-gram, the window for CBOW, with repeats),
     the target word, the K negatives as drawn (repeats kept; empty without negative sampling),
-    and the learning rate."""
+    and the learning rate. ``separate``: each input row predicts the target on its own (the
+    batched skip-gram window: the sum of the pair losses, one step)."""
 
     inputs: tuple
     target: int
     negatives: tuple
     lr: float
+    separate: bool = False
 
 
 @dataclass
@@ -96,7 +101,19 @@ def sentence_lr(lr_start, lr_end, start, total):
 
 
 def block_draws(
-    ids, offsets, lr_start, lr_end, seed, *, keep, alias, window, negative, sg, shrink_windows=True
+    ids,
+    offsets,
+    lr_start,
+    lr_end,
+    seed,
+    *,
+    keep,
+    alias,
+    window,
+    negative,
+    sg,
+    shrink_windows=True,
+    batched=False,
 ):
     """Every draw the kernel makes for one block, in its order.
 
@@ -108,7 +125,7 @@ def block_draws(
     rng = SplitMix64(seed)
     threshold, alias_index = alias
     base, total = int(offsets[0]), int(offsets[-1]) - int(offsets[0])
-    predictions, words, kept = [], 0, 0
+    predictions, words, kept = [], 0, 0  # (a batched window counts its pairs: see block_draws' result)
     for s in range(len(offsets) - 1):
         start, stop = int(offsets[s]) - base, int(offsets[s + 1]) - base
         lr = sentence_lr(lr_start, lr_end, start, total)
@@ -130,7 +147,10 @@ def block_draws(
             reach = window - rng.next_u64() % window if shrink_windows else window
             lo, hi = max(pos - reach, 0), min(pos + reach + 1, len(sentence))
             contexts = tuple(sentence[j] for j in range(lo, hi) if j != pos)
-            if sg:
+            if sg and batched:
+                if contexts:
+                    predictions.append(Prediction(contexts, center, negatives(center), lr, separate=True))
+            elif sg:
                 for c in contexts:
                     predictions.append(Prediction((c,), center, negatives(center), lr))
             elif contexts:

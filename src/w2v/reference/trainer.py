@@ -15,7 +15,9 @@ tests check it for every architecture and objective):
   Vose's alias table) as explicit arguments;
 - skip-gram: each context word's input vector predicts the centre word
   (word2vec.c's and gensim's direction), one SGD step per (context, centre)
-  pair, the context's input row updated right after its step;
+  pair, the context's input row updated right after its step; or, with
+  ``batched``, one step per window on the sum of its pairs' losses, the K
+  negatives shared by the window (the engine's batched kernel);
 - CBOW: the mean (``cbow_mean=1``) or sum of the context vectors predicts
   the centre word; as in word2vec.c and gensim, every context row receives
   the whole input error -lr dJ/dh, undivided (``cbow_exact=True`` divides
@@ -84,6 +86,8 @@ def sgd_step(
     the number of inputs with ``cbow_exact`` and a mean).
     """
     inputs, lr = list(prediction.inputs), prediction.lr
+    if prediction.separate:
+        return _window_step(prediction, w_in, w_out_ns, ns_objective)
     h = w_in[inputs].mean(axis=0) if cbow_mean else w_in[inputs].sum(axis=0)
     loss, grad_h = 0.0, np.zeros_like(h)
     for objective, w_out in ((hs_objective, w_out_hs), (ns_objective, w_out_ns)):
@@ -95,6 +99,21 @@ def sgd_step(
     if cbow_exact and cbow_mean:
         grad_h = grad_h / len(inputs)
     np.add.at(w_in, inputs, -lr * grad_h)  # a row that appears twice gets it twice
+    return loss
+
+
+def _window_step(prediction, w_in, w_out, objective):
+    """The batched skip-gram window: each input row predicts the target against the same
+    negatives; every gradient at the weights before the window, then one step on their sum."""
+    lr, loss = prediction.lr, 0.0
+    grad_in, grad_out = np.zeros_like(w_in), np.zeros_like(w_out)
+    for row in prediction.inputs:
+        term, g_h, rows, g_rows = objective(w_in[row], prediction.target, w_out, prediction.negatives)
+        loss += term
+        grad_in[row] += g_h
+        np.add.at(grad_out, rows, g_rows)
+    w_out -= lr * grad_out
+    w_in -= lr * grad_in
     return loss
 
 
@@ -125,6 +144,8 @@ class ReferenceTrainer:
         max_sentence_length=MAX_SENTENCE_LENGTH,
         shuffle=True,
         batch_words=BLOCK_WORDS,
+        shrink_windows=True,
+        batched=False,
         cbow_exact=False,
         max_seconds=None,
     ):
@@ -145,6 +166,8 @@ class ReferenceTrainer:
         self.max_sentence_length = max_sentence_length
         self.shuffle = shuffle
         self.batch_words = batch_words
+        self.shrink_windows = shrink_windows
+        self.batched = batched
         self.cbow_exact = cbow_exact
         self.max_seconds = max_seconds
 
@@ -179,6 +202,8 @@ class ReferenceTrainer:
             window=self.window,
             negative=max(self.negative, 0),
             sg=self.sg,
+            shrink_windows=self.shrink_windows,
+            batched=bool(self.batched and self.sg and self.negative > 0 and not self.hs),
         )
         step = dict(
             hs_objective=hs_objective, ns_objective=ns_objective, cbow_mean=1 if self.sg else self.cbow_mean
@@ -191,7 +216,7 @@ class ReferenceTrainer:
                 ids, encoded.offsets[job.s0 : job.s1 + 1], job.lr_start, job.lr_end, job.seed, **stream
             )
             loss = sum(sgd_step(p, w_in, w_out_ns, w_out_hs, **step) for p in draws.predictions)
-            return loss, len(draws.predictions)
+            return loss, sum(len(p.inputs) if p.separate else 1 for p in draws.predictions)
 
         schedule = Schedule(
             encoded.offsets,
