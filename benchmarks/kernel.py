@@ -29,7 +29,9 @@ def main(argv=None):
     )
     parser.add_argument("corpus")
     parser.add_argument("--sentences", type=int, default=300, help="sentences (pieces of <= 10,000 tokens)")
-    parser.add_argument("--arch", nargs="+", choices=["sg", "cbow"], default=["sg", "cbow"])
+    parser.add_argument(
+        "--arch", nargs="+", choices=["sg", "sg-batched", "cbow"], default=["sg", "sg-batched", "cbow"]
+    )
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     model = Word2Vec(vector_size=100, epochs=1, workers=1, progress=None)
@@ -41,8 +43,8 @@ def main(argv=None):
     sub = EncodedCorpus(offsets, ids=ids)
     initial = model.wv.vectors.copy()
     for arch in args.arch:
-        sg = int(arch == "sg")
-        model.sg, model.alpha = sg, (0.025 if sg else 0.05)
+        sg = int(arch.startswith("sg"))
+        model.sg, model.alpha, model.batched = sg, (0.025 if sg else 0.05), arch == "sg-batched"
         schedule = Schedule(
             offsets, epochs=1, alpha=model.alpha, min_alpha=model.min_alpha, seed=1, evaluate=False
         )

@@ -411,3 +411,39 @@ def test_w2v_convert_reads_a_gensim_model_behind_its_flag(gensim_models, tmp_pat
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "y.w2v").exists()
     result = w2v("convert", tmp_path / "g.model", tmp_path / "z.w2v")  # without the flag: not read
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def _fixed_hash(text):  # a hash that is the same in every process (Python's hash of str is salted)
+    return sum((i + 1) * ord(ch) for i, ch in enumerate(text))
+
+
+def test_gensims_other_model_methods(gensim_models):
+    corpus = topics(200)
+    ours = Word2Vec(vector_size=8, min_count=1, workers=1, hashfxn=_fixed_hash)
+    theirs = gensim_models.Word2Vec(vector_size=8, min_count=1, workers=1, hashfxn=_fixed_hash)
+    assert ours.scan_vocab(corpus) == theirs.scan_vocab(corpus)  # (total_words, corpus_count)
+    assert ours.raw_vocab == dict(theirs.raw_vocab)
+    report, their_report = ours.prepare_vocab(), theirs.prepare_vocab()
+    assert report["drop_unique"] == their_report["drop_unique"]
+    assert report["retain_total"] == their_report["retain_total"]
+    assert sorted(ours.wv.index_to_key) == sorted(theirs.wv.index_to_key)
+    np.testing.assert_array_equal(ours.seeded_vector("whale1", 8), theirs.seeded_vector("whale1", 8))
+    freq = {f"w{i}": 1000 - 7 * i for i in range(40)}  # distinct counts: the same order
+    a, b = Word2Vec(vector_size=8, min_count=1), gensim_models.Word2Vec(vector_size=8, min_count=1)
+    a.build_vocab_from_freq(freq)
+    b.build_vocab_from_freq(freq)
+    assert a.wv.index_to_key == list(b.wv.index_to_key)
+    np.testing.assert_array_equal(a.make_cum_table(), b.cum_table)
+    assert a.cum_table[-1] == 2**31 - 1
+    ours.prepare_weights()
+    ours.create_binary_tree()
+    ours.add_lifecycle_event("created", note="by a test")
+    assert ours.lifecycle_events[-1]["event"] == "created"
+    ours.add_null_word()
+    assert ours.wv.index_to_key[-1] == "\0" and ours.wv.get_count("\0") == 1
+    fresh = Word2Vec(vector_size=8, min_count=1, workers=1)
+    fresh.reset_from(ours)
+    assert fresh.wv.index_to_key == ours.wv.index_to_key and fresh.corpus_count == ours.corpus_count
+    ours.update_weights()
+    with pytest.raises(RuntimeError, match="online vocabulary-update"):
+        Word2Vec().update_weights()

@@ -16,40 +16,28 @@ from __future__ import annotations
 import logging
 import os
 import time
-import warnings
 
 import numpy as np
 
-from . import inference, model_files, tables
+from . import model_files, tables
 from .callbacks import call, check_callbacks
-from .compat import gensim as gensim_compat
-from .corpus import MAX_SENTENCE_LENGTH, TextCorpus
+from .corpus import MAX_SENTENCE_LENGTH
 from .engine import driver
 from .engine.kernel import KernelModel, TrainingDiverged
 from .io import FormatError
+from .model_extras import GensimMethods
+from .model_vocab import VocabularyMethods, check_corpus_args, corpus_of, same_corpus
 from .params import CONSTRAINTS, check_param, check_params
 from .progress import Progress
 from .run_state import RunState
 from .schedule import BLOCK_WORDS, Schedule
 from .storage import load_model, save_model
-from .vectors import KeyedVectors
-from .vocab import (
-    Scan,
-    Vocabulary,
-    effective_min_count,
-    encode,
-    encode_scanned,
-    finalize_vocab,
-    has_window,
-    merge_vocabulary,
-    scan_corpus,
-)
-from .weights import extra_weights, initial_weights
+from .vocab import effective_min_count, encode, has_window
 
 logger = logging.getLogger("w2v")
 
 
-class Word2Vec:
+class Word2Vec(VocabularyMethods, GensimMethods):
     """Skip-gram or CBOW word2vec with negative sampling and/or hierarchical softmax.
 
     Training with ``workers=1`` and a fixed ``seed`` is reproducible bit for
@@ -163,7 +151,7 @@ class Word2Vec:
         self._encoded = None  # (what it was built from, EncodedCorpus) kept from build_vocab for train
         self._run = None  # the RunState of a training run that was stopped before its end
         if sentences is not None or corpus_file is not None:
-            _check_corpus_args(sentences, corpus_file, passes=epochs + 1)
+            check_corpus_args(sentences, corpus_file, passes=epochs + 1)
             self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file, trim_rule=trim_rule)
             self.train(
                 corpus_iterable=sentences,
@@ -221,182 +209,6 @@ class Word2Vec:
         """True while a training run was stopped before its end (``train`` resumes it)."""
         return self._run is not None
 
-    # -- vocabulary ------------------------------------------------------------------------------
-
-    def build_vocab(
-        self,
-        corpus_iterable=None,
-        corpus_file=None,
-        update=False,
-        progress_per=10000,
-        keep_raw_vocab=False,
-        trim_rule=None,
-        **kwargs,
-    ):
-        """Count words in one pass over the corpus, keep the frequent ones, set up the weights.
-
-        ``update=True`` adds a new corpus's words to a trained model (gensim's online update):
-        existing words keep their vectors and their counts add up, new words get new rows,
-        the Huffman tree and the sampling tables are rebuilt. Returns the model.
-        """
-        check_params(self.get_params())
-        corpus, key = _corpus_of(corpus_iterable, corpus_file, passes=1, what="build_vocab")
-        if update and self.wv is None:
-            raise RuntimeError(
-                "You cannot do an online vocabulary-update of a model which has no prior vocabulary. "
-                "First build the vocabulary of your model with a corpus before doing an online update."
-            )
-        started = time.perf_counter()
-        trim_rule = trim_rule if trim_rule is not None else self.trim_rule
-        scan = scan_corpus(corpus, self.max_sentence_length, max_vocab_size=self.max_vocab_size)
-        if scan.total_words == 0:
-            _close(scan)
-            raise ValueError("the corpus is empty: it has no words")
-        if scan.min_reduce:
-            logger.info(
-                "the vocabulary outgrew max_vocab_size=%d while counting: words seen at most %d times "
-                "at that point were dropped (the corpus was read twice)",
-                self.max_vocab_size,
-                scan.min_reduce,
-            )
-        self.raw_vocab = dict(zip(scan.words, scan.counts.tolist(), strict=True)) if keep_raw_vocab else None
-        if update:
-            vocab, added = merge_vocabulary(
-                self.vocab_,
-                scan,
-                min_count=self.min_count,
-                max_final_vocab=self.max_final_vocab,
-                trim_rule=trim_rule,
-            )
-            self._install_vocab(vocab, update=True)
-            logger.info("vocabulary update: %d new words, %d in all", added, len(vocab))
-        else:
-            vocab = finalize_vocab(
-                scan.words,
-                scan.counts,
-                None,
-                self.min_count,
-                self.max_final_vocab,
-                total_words=scan.total_words,
-                trim_rule=trim_rule,
-                sorted_vocab=bool(self.sorted_vocab),
-            )
-            if len(vocab) < 2:
-                _close(scan)
-                raise ValueError(self._too_few_words(vocab, scan))
-            self._install_vocab(vocab)
-        if not update:
-            self.vocab_.total_words = scan.total_words  # (an update adds it to the old total)
-        self.corpus_count, self.corpus_total_words = scan.n_sentences, scan.total_words
-        encoded = encode_scanned(scan, corpus, self.vocab_, self.max_sentence_length)
-        self._keep_encoded(key, encoded)
-        self.invalid_utf8_ = int(getattr(corpus, "invalid_utf8", 0))
-        if self.invalid_utf8_:
-            logger.warning("%r: replaced %d byte(s) of invalid UTF-8 with U+FFFD", corpus, self.invalid_utf8_)
-        logger.info(
-            "vocabulary: %d words (min_count %d) from %d tokens, %d distinct, in %.1f s",
-            len(self.vocab_),
-            self.min_count,
-            scan.total_words,
-            len(scan.words),
-            time.perf_counter() - started,
-        )
-        return self
-
-    def build_vocab_from_freq(
-        self, word_freq, keep_raw_vocab=False, corpus_count=None, trim_rule=None, update=False
-    ):
-        """The vocabulary from a ``{word: count}`` mapping instead of a corpus (gensim's)."""
-        check_params(self.get_params())
-        if update and self.wv is None:
-            raise RuntimeError(
-                "You cannot do an online vocabulary-update of a model which has no prior vocabulary."
-            )
-        words = list(word_freq)
-        counts = np.array([int(word_freq[w]) for w in words], dtype=np.int64)
-        if len(counts) and counts.min() < 1:
-            raise ValueError("word counts must be >= 1")
-        scan = Scan(words, counts, None, int(counts.sum()), 0, corpus_count or 0)
-        self.raw_vocab = dict(word_freq) if keep_raw_vocab else None
-        trim_rule = trim_rule if trim_rule is not None else self.trim_rule
-        if update:
-            vocab, _ = merge_vocabulary(
-                self.vocab_,
-                scan,
-                min_count=self.min_count,
-                max_final_vocab=self.max_final_vocab,
-                trim_rule=trim_rule,
-            )
-            self._install_vocab(vocab, update=True)
-        else:
-            vocab = finalize_vocab(
-                words,
-                counts,
-                None,
-                self.min_count,
-                self.max_final_vocab,
-                trim_rule=trim_rule,
-                sorted_vocab=bool(self.sorted_vocab),
-            )
-            if len(vocab) < 2:
-                raise ValueError(self._too_few_words(vocab, scan))
-            self._install_vocab(vocab)
-        if not update:
-            self.vocab_.total_words = scan.total_words
-        self.corpus_count, self.corpus_total_words = scan.n_sentences, scan.total_words
-        self._keep_encoded(None, None)
-        return self
-
-    def _install_vocab(self, vocab, update=False):
-        """New weights for ``vocab`` (or, with ``update``, the old ones extended for its new words)."""
-        if self.null_word and "\0" not in vocab.key_to_index:  # gensim's padding word, count 1
-            vocab = Vocabulary([*vocab.index_to_key, "\0"], np.append(vocab.counts, 1), vocab.total_words)
-        n_words, d = len(vocab), self.vector_size
-        if update:
-            old = len(self.wv)
-            w_in = np.concatenate([self.wv.vectors, extra_weights(old, n_words, d, self.seed)])
-            pad = np.zeros((n_words - old, d), np.float32)
-            self.w_out_ns = np.concatenate([self.w_out_ns, pad]) if self.w_out_ns is not None else None
-            self.w_out_hs = np.concatenate([self.w_out_hs, pad]) if self.w_out_hs is not None else None
-        else:
-            w_in = initial_weights(n_words, d, self.seed)
-            self.w_out_ns = np.zeros((n_words, d), dtype=np.float32) if self.negative else None
-            self.w_out_hs = np.zeros((n_words - 1, d), dtype=np.float32) if self.hs else None
-            self.loss_history_, self.eval_loss_history_ = [], []
-            self.epochs_trained_ = 0
-        self.wv = KeyedVectors(vocab.index_to_key, w_in, vocab.counts)
-        vocab.key_to_index = self.wv.key_to_index  # one dict for both
-        self.vocab_ = vocab
-        self.huffman_ = tables.huffman_table(vocab.counts) if self.hs else None
-        self._run = None
-
-    def _adopt(self, vocab, arrays, huffman):
-        """Take over a vocabulary and trained weights built elsewhere (a gensim model)."""
-        self.wv = KeyedVectors(vocab.index_to_key, arrays["w_in"], vocab.counts)
-        vocab.key_to_index = self.wv.key_to_index
-        self.vocab_ = vocab
-        self.w_out_ns, self.w_out_hs, self.huffman_ = arrays["w_out_ns"], arrays["w_out_hs"], huffman
-        self._run = None
-
-    def _too_few_words(self, vocab, scan):
-        """Why fewer than 2 words are left: min_count, or max_final_vocab raising it past ties."""
-        threshold = effective_min_count(scan.counts, self.min_count, self.max_final_vocab)
-        if threshold > self.min_count:
-            return (
-                f"max_final_vocab={self.max_final_vocab} leaves {len(vocab)} word(s): to keep at most "
-                f"{self.max_final_vocab}, words seen fewer than {threshold} times go, and the words at the "
-                "cut are tied, so all of them go (gensim's rule); raise max_final_vocab"
-            )
-        return (
-            f"only {len(vocab)} word(s) of the corpus occur at least min_count={self.min_count} times; "
-            "lower min_count or use a larger corpus"
-        )
-
-    def _keep_encoded(self, key, encoded):
-        if self._encoded is not None and self._encoded[1] is not encoded:
-            self._encoded[1].close()
-        self._encoded = None if encoded is None else (key, encoded)
-
     # -- training --------------------------------------------------------------------------------
 
     def _kernel_model(self):
@@ -443,7 +255,7 @@ class Word2Vec:
 
     def _encoded_corpus(self, corpus, key):
         """The encoded corpus to train on: kept from build_vocab, or ``corpus`` encoded now."""
-        if corpus is None or (self._encoded is not None and _same_corpus(key, self._encoded[0])):
+        if corpus is None or (self._encoded is not None and same_corpus(key, self._encoded[0])):
             if self._encoded is None:
                 raise ValueError(
                     "train() needs the corpus: give corpus_iterable or corpus_file (the one build_vocab "
@@ -491,9 +303,7 @@ class Word2Vec:
         """
         if self.wv is None:
             raise RuntimeError("you must first build vocabulary before training the model")
-        corpus, key = _corpus_of(
-            corpus_iterable, corpus_file, passes=epochs or 1, what="train", optional=True
-        )
+        corpus, key = corpus_of(corpus_iterable, corpus_file, passes=epochs or 1, what="train", optional=True)
         if corpus is not None and self._run is None:
             _check_training_sanity(epochs, total_examples, total_words)
         self.alpha = self.alpha if start_alpha is None else start_alpha
@@ -621,83 +431,6 @@ class Word2Vec:
         self.train(callbacks=self.callbacks)
         return self
 
-    def get_latest_training_loss(self):
-        """The summed loss of the last ``train`` call (0.0 unless ``compute_loss``).
-
-        w2v adds each prediction's exact loss in float64 (gensim adds float32 terms from
-        its sigmoid table, which stops growing past 2^24 per job); divide by the number of
-        predictions for the mean per prediction, which ``loss_history_`` holds per epoch.
-        """
-        return float(self.running_training_loss)
-
-    # -- what the model says (w2v.inference) ---------------------------------------------------
-
-    def predict_output_word(self, context_words_list, topn=10):
-        """The most probable centre words for the context words, with their probabilities."""
-        if not self.negative:
-            raise RuntimeError(
-                "We have currently only implemented predict_output_word for the negative sampling "
-                "scheme, so you need to have run word2vec with negative > 0 for this to work."
-            )
-        if self.wv is None:
-            raise RuntimeError("Parameters required for predicting the output words not found.")
-        return inference.predict_output_word(
-            context_words_list,
-            self.wv.key_to_index,
-            self.wv.index_to_key,
-            self.wv.vectors,
-            self.w_out_ns,
-            cbow_mean=self.cbow_mean,
-            topn=topn,
-        )
-
-    def score(self, sentences, total_sentences=int(1e6), chunksize=100, queue_factor=2, report_delay=1):
-        """Log-likelihood of each sentence under hierarchical softmax (gensim's ``score``)."""
-        if not self.hs:
-            raise RuntimeError(
-                "We have currently only implemented score for the hierarchical softmax scheme, "
-                "so you need to have run word2vec with hs=1 and negative=0 for this to work."
-            )
-        if self.wv is None:
-            raise RuntimeError("you must first build vocabulary before scoring")
-        return inference.score_sentences(
-            sentences,
-            self.wv.key_to_index,
-            self.wv.vectors,
-            self.w_out_hs,
-            self.huffman_,
-            window=self.window,
-            sg=self.sg,
-            cbow_mean=self.cbow_mean,
-            limit=total_sentences,
-        )
-
-    def estimate_memory(self, vocab_size=None, report=None):
-        """Bytes the model's parts take (gensim's keys: vocab, vectors, syn1, syn1neg, total)."""
-        vocab_size = vocab_size or (len(self.wv) if self.wv is not None else 0)
-        estimate = inference.estimate_memory(vocab_size, self.vector_size, hs=self.hs, negative=self.negative)
-        if report is not None:
-            report.update(estimate)
-            estimate = report
-        logger.info(
-            "estimated required memory for %d words and %d dimensions: %d bytes",
-            vocab_size,
-            self.vector_size,
-            estimate["total"],
-        )
-        return estimate
-
-    def init_sims(self, replace=False):
-        """Deprecated in gensim 4 (norms are computed when needed); kept for old code."""
-        warnings.warn(
-            "init_sims() is obsolete: norms are computed when needed (use wv.get_vector(word, norm=True) "
-            "or wv.fill_norms())",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        if self.wv is not None:
-            self.wv.fill_norms(force=True)
-
     # -- files and copies ------------------------------------------------------------------------
 
     def save(
@@ -726,17 +459,6 @@ class Word2Vec:
             detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
             raise FormatError(fname, f"not a valid w2v model: {detail}") from None
 
-    @classmethod
-    def from_gensim(cls, model_or_path):
-        """A w2v model equal to a gensim ``Word2Vec`` (or the path of a gensim ``.model`` file:
-        a pickle, so load only files you trust): vocabulary, counts, weights, Huffman tree and
-        parameters carry over exactly, and training continues here. Needs gensim."""
-        return gensim_compat.from_gensim(cls, model_or_path)
-
-    def to_gensim(self):
-        """The same model as a gensim ``Word2Vec`` (needs gensim)."""
-        return gensim_compat.to_gensim(self)
-
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_encoded"] = None  # a temporary file and a lock: a copy re-reads its corpus
@@ -752,46 +474,6 @@ def _picklable_callable(fn):
     return fn is None or (
         getattr(fn, "__qualname__", "<lambda>") != "<lambda>" and "<locals>" not in fn.__qualname__
     )
-
-
-def _close(scan):
-    if scan.encoded is not None:
-        scan.encoded.close()
-
-
-def _check_corpus_args(corpus_iterable, corpus_file, passes):
-    """gensim's checks on the two ways to give a corpus."""
-    if corpus_iterable is None and corpus_file is None:
-        raise TypeError("Either one of corpus_file or corpus_iterable value must be provided")
-    if corpus_iterable is not None and corpus_file is not None:
-        raise TypeError("Both corpus_file and corpus_iterable must not be provided at the same time")
-    if corpus_file is not None and not isinstance(corpus_file, (str, os.PathLike)):
-        raise TypeError(f"Parameter corpus_file must be a valid path to a file, got {corpus_file!r} instead")
-    if corpus_iterable is not None:
-        if isinstance(corpus_iterable, (str, bytes, os.PathLike)):
-            raise TypeError("pass a corpus object (w2v.TextCorpus(path), or corpus_file=path), not a path")
-        if iter(corpus_iterable) is corpus_iterable and passes > 1:
-            raise TypeError(
-                f"Using a generator as corpus_iterable can't support {passes} passes. Try a re-iterable "
-                "sequence (a list of token lists, or w2v.TextCorpus)."
-            )
-
-
-def _corpus_of(corpus_iterable, corpus_file, *, passes, what, optional=False):
-    """``(corpus, key)``: the corpus to read and what identifies it (the object, or the file)."""
-    if optional and corpus_iterable is None and corpus_file is None:
-        return None, None
-    _check_corpus_args(corpus_iterable, corpus_file, passes)
-    if corpus_file is not None:
-        return TextCorpus(corpus_file), ("corpus_file", os.path.abspath(os.fspath(corpus_file)))
-    return corpus_iterable, ("corpus_iterable", corpus_iterable)
-
-
-def _same_corpus(a, b):
-    """Two corpus keys name the same corpus: the same file, or the very same object."""
-    if a is None or b is None or a[0] != b[0]:
-        return False
-    return a[1] == b[1] if a[0] == "corpus_file" else a[1] is b[1]
 
 
 def _check_training_sanity(epochs, total_examples, total_words):
