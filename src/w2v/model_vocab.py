@@ -69,34 +69,11 @@ class VocabularyMethods:
                 scan.min_reduce,
             )
         self.raw_vocab = dict(zip(scan.words, scan.counts.tolist(), strict=True)) if keep_raw_vocab else None
-        if update:
-            vocab, added = merge_vocabulary(
-                self.vocab_,
-                scan,
-                min_count=self.min_count,
-                max_final_vocab=self.max_final_vocab,
-                trim_rule=trim_rule,
-            )
-            self._install_vocab(vocab, update=True)
-            logger.info("vocabulary update: %d new words, %d in all", added, len(vocab))
-        else:
-            vocab = finalize_vocab(
-                scan.words,
-                scan.counts,
-                None,
-                self.min_count,
-                self.max_final_vocab,
-                total_words=scan.total_words,
-                trim_rule=trim_rule,
-                sorted_vocab=bool(self.sorted_vocab),
-            )
-            if len(vocab) < 2:
-                _close(scan)
-                raise ValueError(self._too_few_words(vocab, scan))
-            self._install_vocab(vocab)
-        if not update:
-            self.vocab_.total_words = scan.total_words  # (an update adds it to the old total)
-        self.corpus_count, self.corpus_total_words = scan.n_sentences, scan.total_words
+        try:
+            self._vocab_from_scan(scan, trim_rule, update)
+        except ValueError:
+            _close(scan)
+            raise
         encoded = encode_scanned(scan, corpus, self.vocab_, self.max_sentence_length)
         self._keep_encoded(key, encoded)
         self.invalid_utf8_ = int(getattr(corpus, "invalid_utf8", 0))
@@ -127,9 +104,14 @@ class VocabularyMethods:
             raise ValueError("word counts must be >= 1")
         scan = Scan(words, counts, None, int(counts.sum()), 0, corpus_count or 0)
         self.raw_vocab = dict(word_freq) if keep_raw_vocab else None
-        trim_rule = trim_rule if trim_rule is not None else self.trim_rule
+        self._vocab_from_scan(scan, trim_rule if trim_rule is not None else self.trim_rule, update)
+        self._keep_encoded(None, None)
+        return self
+
+    def _vocab_from_scan(self, scan, trim_rule, update):
+        """The vocabulary of a scan: merged into the model's (``update``) or new, with weights."""
         if update:
-            vocab, _ = merge_vocabulary(
+            vocab, added = merge_vocabulary(
                 self.vocab_,
                 scan,
                 min_count=self.min_count,
@@ -137,24 +119,23 @@ class VocabularyMethods:
                 trim_rule=trim_rule,
             )
             self._install_vocab(vocab, update=True)
+            logger.info("vocabulary update: %d new words, %d in all", added, len(vocab))
         else:
             vocab = finalize_vocab(
-                words,
-                counts,
+                scan.words,
+                scan.counts,
                 None,
                 self.min_count,
                 self.max_final_vocab,
+                total_words=scan.total_words,
                 trim_rule=trim_rule,
                 sorted_vocab=bool(self.sorted_vocab),
             )
             if len(vocab) < 2:
                 raise ValueError(self._too_few_words(vocab, scan))
             self._install_vocab(vocab)
-        if not update:
-            self.vocab_.total_words = scan.total_words
+            self.vocab_.total_words = scan.total_words  # (an update adds it to the old total)
         self.corpus_count, self.corpus_total_words = scan.n_sentences, scan.total_words
-        self._keep_encoded(None, None)
-        return self
 
     def _install_vocab(self, vocab, update=False):
         """New weights for ``vocab`` (or, with ``update``, the old ones extended for its new words)."""

@@ -139,6 +139,19 @@ static inline void axpy(float a, const float *x, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
 }
 
+/* One term of J = -log sigma(z): adds it to *loss (float64) and returns sigma(-z) = |dJ/dz|,
+ * computed without overflow on either side (z is finite). */
+static inline float logistic_term(float z, double *loss) {
+    if (z >= 0.0f) {
+        const float e = expf(-z); /* in (0, 1] */
+        *loss += log1p_unit(e);
+        return e / (1.0f + e);
+    }
+    const float e = expf(z);
+    *loss += (double)(-z) + log1p_unit(e);
+    return 1.0f / (1.0f + e);
+}
+
 static inline void prefetch_row(const float *row, int64_t d) {
     for (int64_t i = 0; i < d; i += 16) __builtin_prefetch(row + i, 1, 3);
 }
@@ -154,19 +167,9 @@ static inline double logistic_step(const float *h, float *w_out, const int32_t *
     for (int i = 0; i < n; i++) prefetch_row(w_out + (int64_t)rows[i] * d, d); /* rows are random: fetch all first */
     for (int i = 0; i < n; i++) {
         float x = dot(h, w_out + (int64_t)rows[i] * d, d);
-        float s = signs[i];
-        float z = s * x, e, sig_neg; /* sig_neg = sigma(-z) = |dJ/dx| */
+        const float s = signs[i], z = s * x;
         if (!isfinite(z)) return NAN; /* diverged weights: no step (the table lookup needs a number) */
-        if (z >= 0.0f) {
-            e = expf(-z); /* in (0, 1] */
-            loss += log1p_unit(e);
-            sig_neg = e / (1.0f + e);
-        } else {
-            e = expf(z);
-            loss += (double)(-z) + log1p_unit(e);
-            sig_neg = 1.0f / (1.0f + e);
-        }
-        g[i] = lr * s * sig_neg; /* -lr dJ/dx */
+        g[i] = lr * s * logistic_term(z, &loss); /* -lr dJ/dx */
     }
     for (int i = 0; i < n; i++) axpy(g[i], w_out + (int64_t)rows[i] * d, neu1e, d);
     for (int i = 0; i < n; i++) axpy(g[i], h, w_out + (int64_t)rows[i] * d, d);
@@ -232,18 +235,8 @@ static inline double sg_window_step(float *w_in, float *w_out, int64_t d, const 
         for (int64_t k = 0; k < m; k++) {
             const float s = k == 0 ? 1.0f : -1.0f;
             const float z = s * dot(v, w_out + (int64_t)rows[k] * d, d);
-            float e, sig_neg;
             if (!isfinite(z)) return NAN;
-            if (z >= 0.0f) {
-                e = expf(-z);
-                loss += log1p_unit(e);
-                sig_neg = e / (1.0f + e);
-            } else {
-                e = expf(z);
-                loss += (double)(-z) + log1p_unit(e);
-                sig_neg = 1.0f / (1.0f + e);
-            }
-            g[j * m + k] = lr * s * sig_neg;
+            g[j * m + k] = lr * s * logistic_term(z, &loss);
         }
     }
     for (int64_t j = 0; j < n; j++) { /* input deltas, from the output rows before their update */
