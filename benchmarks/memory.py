@@ -8,7 +8,7 @@ set (VmHWM) and its wall time:
 - ``text8e``: one epoch on text8e (the reference figure);
 - ``lines``: the same words, one word a line (17M lines: nothing to train,
   since a one-word line has no window, so this is the vocabulary pass and
-  the error that says so);
+  the warning that says so; ``w2v train`` refuses to save such a model);
 - ``pairs``: the same words, two words a line (8.5M sentences, trained);
 - ``distinct``: text8e interleaved with 10M distinct tokens (each seen
   once), ``max_vocab_size=1_000_000``;
@@ -39,7 +39,9 @@ started = time.perf_counter()
 args = json.loads(sys.argv[1])
 status = "trained"
 try:
-    Word2Vec(epochs=1, workers=2, progress=None, **args["params"]).fit(TextCorpus(args["path"]))
+    model = Word2Vec(epochs=1, workers=2, progress=None, **args["params"]).fit(TextCorpus(args["path"]))
+    if model.training_problem_:  # (w2v train refuses to save such a model)
+        status = f"trained nothing: {model.training_problem_}"
 except ValueError as e:
     status = f"refused: {e}"
 """
