@@ -340,3 +340,83 @@ def test_max_final_vocab_with_ties_says_so(tmp_path):
     one_line_error(
         w2v("train", corpus, "-o", tmp_path / "m.w2v", "--max-final-vocab", 2), "max_final_vocab=2", "tied"
     )
+
+
+# -- found in review ----------------------------------------------------------------------------
+
+
+def test_vectors_added_to_wv_are_refused_by_train_not_a_crash():
+    sents = [[f"w{i % 30}" for i in range(j, j + 8)] for j in range(60)]
+    model = Word2Vec(sents, min_count=1, workers=1, vector_size=10, epochs=1, sg=1)
+    model.wv.add_vectors([f"new{i}" for i in range(2000)], np.ones((2000, 10), np.float32))
+    with pytest.raises(ValueError, match="not part of the training vocabulary"):
+        model.train(sents, total_examples=len(sents), epochs=1)
+
+
+def test_a_table_of_the_wrong_length_is_refused_by_the_kernel_binding():
+    from w2v.engine.kernel import KernelModel
+    from w2v.tables import alias_table, keep_table
+
+    counts = np.array([5, 4, 3])
+    w_in = np.zeros((3, 4), np.float32)
+    points, codes, lens = np.zeros((3, 1), np.int32), np.zeros((3, 1), np.uint8), np.zeros(3, np.int32)
+    with pytest.raises(ValueError, match="w_out_ns"):
+        KernelModel(w_in, np.zeros((2, 4), np.float32), None, keep_table(counts, 0), alias_table(counts),
+                    points, codes, lens, sg=1, window=2, negative=2, hs=0)  # fmt: skip
+    with pytest.raises(ValueError, match="keep"):
+        KernelModel(w_in, np.zeros((3, 4), np.float32), None, keep_table(counts[:2], 0), alias_table(counts),
+                    points, codes, lens, sg=1, window=2, negative=2, hs=0)  # fmt: skip
+
+
+def test_a_distribution_with_all_its_mass_on_one_word_does_not_hang(tmp_path):
+    code = (
+        "from w2v import Word2Vec\n"
+        "sents = [['a'] * 9 + ['b']] * 3 + [['a'] * 10] * 10\n"
+        "m = Word2Vec(sents, min_count=1, ns_exponent=10, workers=1, sg=1, epochs=1)\n"
+        "print('trained', m.epochs_trained_)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "trained 1" in done.stdout, done.stderr
+
+
+def test_an_exception_in_a_resumed_run_neither_repeats_nor_recounts_epochs():
+    import threading
+
+    sents = [[f"w{i % 20}" for i in range(j, j + 10)] for j in range(3000)]
+    model = Word2Vec(vector_size=8, min_count=1, workers=1, epochs=4, batch_words=2000, progress=None)
+    model.build_vocab(sents)
+    stop = threading.Event()
+
+    class StopAfterFirstEpoch:
+        def on_epoch_end(self, m):
+            stop.set()
+
+    model.train(stop=stop, callbacks=[StopAfterFirstEpoch()])
+    assert model.interrupted and model.epochs_trained_ == 1
+
+    class Fail:
+        def on_epoch_end(self, m):
+            if m.epochs_trained_ == 3:
+                raise RuntimeError("a callback failed")
+
+    with pytest.raises(RuntimeError, match="a callback failed"):
+        model.train(sents, callbacks=[Fail()])
+    assert model.epochs_trained_ == 3 and model.run_state.epoch == 3 and model.run_state.partial is None
+    model.train(sents)
+    assert model.epochs_trained_ == 4 and len(model.loss_history_) == 4 and not model.interrupted
+
+
+def test_a_generator_with_max_vocab_size_is_refused_as_it_may_need_two_passes():
+    with pytest.raises(TypeError, match="2 passes"):
+        Word2Vec(min_count=1, max_vocab_size=20).build_vocab(s for s in [["a", "b"]] * 10)
+
+
+def test_stale_temporary_cleanup_only_touches_its_own_targets_files(tmp_path):
+    from w2v.io.atomic import remove_stale_temporaries
+
+    other = tmp_path / f".vectors.2024.{os.getpid()}.abcd1234.tmp"  # vectors.2024's, a live writer
+    dead = tmp_path / ".vectors.99999999.abcd1234.tmp"  # vectors', a process that is gone
+    other.write_bytes(b"x")
+    dead.write_bytes(b"x")
+    remove_stale_temporaries(str(tmp_path / "vectors"))
+    assert other.exists() and not dead.exists()

@@ -13,6 +13,7 @@ is identical to gensim and what differs, and why.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import time
@@ -213,6 +214,12 @@ class Word2Vec(VocabularyMethods, GensimMethods):
 
     def _kernel_model(self):
         """The compiled kernel's view of the weights, with tables for the current parameters."""
+        if len(self.wv) != len(self.vocab_) or len(self.wv.vectors) != len(self.vocab_):
+            raise ValueError(
+                f"model.wv holds {len(self.wv)} words but the model's vocabulary has {len(self.vocab_)}: "
+                "vectors added to model.wv are not part of the training vocabulary; add words with "
+                "build_vocab(sentences, update=True)"
+            )
         d = self.wv.vectors.shape[1]
         if self.vector_size != d:
             raise ValueError(
@@ -324,10 +331,16 @@ class Word2Vec(VocabularyMethods, GensimMethods):
                     "centre word and a context word); use a larger corpus or lower min_count"
                 )
             self._run = RunState(
-                epochs, self.epochs_trained_, encoded.n_tokens, encoded.n_sentences, fingerprint=fingerprint
+                epochs,
+                self.epochs_trained_,
+                encoded.n_tokens,
+                encoded.n_sentences,
+                fingerprint=fingerprint,
+                layout=[int(self.batch_words), int(self.seed), int(bool(self.shuffle))],
             )
         run = self._run
         problem = run.corpus_mismatch(encoded.n_tokens, encoded.n_sentences, fingerprint)
+        problem = problem or run.layout_mismatch(self.batch_words, self.seed, self.shuffle)
         if problem:
             raise ValueError(problem)
         if run.started:
@@ -343,11 +356,16 @@ class Word2Vec(VocabularyMethods, GensimMethods):
             block_words=self.batch_words,
         )
         self.running_training_loss = 0.0
-        tally = {"trained": 0.0, "raw": 0.0}
+        # What this call trains: the stopped epoch's earlier blocks were counted by the call
+        # that ran them. The driver adds to a copy of the stopped epoch's statistics, so a run
+        # interrupted by an exception keeps its record as it was.
+        before = copy.copy(run.partial)
+        tally = {"trained": -(before.kept if before else 0.0), "raw": -(before.words if before else 0.0)}
         call(callbacks, "on_train_begin", self)
 
         def epoch_end(epoch, stats):
             self._end_epoch(epoch, stats, tally)
+            run.epoch, run.block, run.partial = epoch + 1, 0, None  # the run now stands here
             call(callbacks, "on_epoch_end", self)
 
         progress = Progress(run.epochs, self.progress) if self.progress else None
@@ -360,7 +378,7 @@ class Word2Vec(VocabularyMethods, GensimMethods):
                 workers=self.workers or max(1, min(3, os.cpu_count() or 1)),
                 start_epoch=run.epoch,
                 start_block=run.block,
-                partial=run.partial,
+                partial=copy.copy(run.partial),
                 progress=progress,
                 stop=stop,
                 on_epoch_begin=lambda epoch: call(callbacks, "on_epoch_begin", self),

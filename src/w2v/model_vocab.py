@@ -50,6 +50,12 @@ class VocabularyMethods:
         """
         check_params(self.get_params())
         corpus, key = corpus_of(corpus_iterable, corpus_file, passes=1, what="build_vocab")
+        if self.max_vocab_size is not None and iter(corpus) is corpus:
+            raise TypeError(
+                "Using a generator as corpus_iterable can't support 2 passes, which max_vocab_size may "
+                "need (the corpus is read again once the vocabulary is pruned). Try a re-iterable "
+                "sequence (a list of token lists, or w2v.TextCorpus)."
+            )
         if update and self.wv is None:
             raise RuntimeError(
                 "You cannot do an online vocabulary-update of a model which has no prior vocabulary. "

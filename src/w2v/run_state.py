@@ -91,6 +91,7 @@ class RunState:
     block: int = 0
     partial: EpochStats | None = None
     fingerprint: str | None = None  # EncodedCorpus.fingerprint() of the corpus (None in old files)
+    layout: list | None = None  # [batch_words, seed, shuffle]: what block k of an epoch means
 
     @property
     def started(self):
@@ -111,6 +112,17 @@ class RunState:
                 "differ); resume it on the corpus it was trained on"
             )
         return None
+
+    def layout_mismatch(self, batch_words, seed, shuffle):
+        """Why these schedule settings cannot resume this run (blocks would be skipped or
+        repeated), or None if they can."""
+        now = [int(batch_words), int(seed), int(bool(shuffle))]
+        if self.layout is None or list(self.layout) == now:
+            return None
+        names = ("batch_words", "seed", "shuffle")
+        was = ", ".join(f"{n}={a!r}" for n, a in zip(names, self.layout, strict=True))
+        changed = ", ".join(n for n, a, b in zip(names, self.layout, now, strict=True) if a != b)
+        return f"this model's run was interrupted with {was}; {changed} cannot change before resuming it"
 
     def to_json(self):
         record = asdict(self)
@@ -144,4 +156,12 @@ class RunState:
         ):
             raise ValueError("the interrupted-run record is damaged (fingerprint)")
         state.fingerprint = fingerprint
+        layout = obj.get("layout")
+        if layout is not None and (
+            not isinstance(layout, list)
+            or len(layout) != 3
+            or not all(type(x) is int and x >= 0 for x in layout)
+        ):
+            raise ValueError("the interrupted-run record is damaged (layout)")
+        state.layout = layout
         return state

@@ -59,6 +59,7 @@ class EncodedCorpus:
         self.ids = ids  # (N,) int32 in memory, or None
         self.file = file  # temporary file holding the N ids, or None
         self._lock = threading.Lock()
+        self._fingerprint = None
 
     @property
     def n_tokens(self):
@@ -74,14 +75,18 @@ class EncodedCorpus:
 
     def fingerprint(self):
         """A digest of the sentences and ids (BLAKE2b, 128 bits, hex): two corpora that train
-        differently (other words, order or sentence breaks) differ here. One read of the ids."""
+        differently (other words, order or sentence breaks) differ here. One read of the ids,
+        the first time (the ids never change once encoded)."""
+        if self._fingerprint is not None:
+            return self._fingerprint
         digest = hashlib.blake2b(digest_size=16)
         for start in range(0, len(self.offsets), _SLICE):
             digest.update(np.ascontiguousarray(self.offsets[start : start + _SLICE], dtype="<i8").tobytes())
         buf = np.empty(_SLICE, dtype=np.int32)
         for lo in range(0, self.n_tokens, _SLICE):
             digest.update(self.read(lo, min(lo + _SLICE, self.n_tokens), buf).astype("<i4").tobytes())
-        return digest.hexdigest()
+        self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
     def read(self, lo, hi, out):
         """Ids of tokens lo..hi, in ``out[: hi - lo]`` (or a view of the in-memory ids)."""
@@ -104,6 +109,7 @@ class EncodedCorpus:
 
     def remap(self, table):
         """ids <- table[ids], in place, a slice at a time."""
+        self._fingerprint = None
         if self.ids is not None:
             for start in range(0, len(self.ids), _SLICE):
                 self.ids[start : start + _SLICE] = table[self.ids[start : start + _SLICE]]

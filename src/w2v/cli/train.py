@@ -322,6 +322,21 @@ def _same(a, b):
     return os.path.realpath(a) == os.path.realpath(b)
 
 
+class PeriodStart:
+    """The checkpoint period, started when training starts (after the corpus is read and the
+    tables are built, which take time that is not training): a callback of Word2Vec.train."""
+
+    def __init__(self, seconds, stop):
+        self.timer = threading.Timer(seconds, stop.set)
+        self.timer.daemon = True
+
+    def on_train_begin(self, model):
+        self.timer.start()
+
+    def cancel(self):
+        self.timer.cancel()
+
+
 def _train_with_checkpoints(model, corpus, checkpoint, args, signals, written):
     """Train until done or until a signal; a stopped run is saved to ``checkpoint``.
 
@@ -332,14 +347,12 @@ def _train_with_checkpoints(model, corpus, checkpoint, args, signals, written):
     stop = signals.stop
     first = True
     while True:
-        timer = None
-        if args.checkpoint_every:
-            timer = threading.Timer(args.checkpoint_every, stop.set)
-            timer.daemon = True
-            timer.start()
+        timer = PeriodStart(args.checkpoint_every, stop) if args.checkpoint_every else None
         signals.started = True
         try:
-            model.train(None if first and not args.resume else corpus, stop=stop)
+            model.train(
+                None if first and not args.resume else corpus, stop=stop, callbacks=[timer] if timer else ()
+            )
         finally:
             if timer is not None:
                 timer.cancel()

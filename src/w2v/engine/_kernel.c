@@ -176,15 +176,19 @@ static inline double logistic_step(const float *h, float *w_out, const int32_t *
     return loss;
 }
 
+#define MAX_REDRAWS 64 /* a distribution with (nearly) all its mass on the target cannot loop forever */
+
 static inline int32_t draw_negative(const w2v_block *b, int32_t target, uint64_t *rng) {
-    for (;;) { /* a draw equal to the target is redrawn */
+    int32_t w = target;
+    for (int tries = 0; tries < MAX_REDRAWS; tries++) { /* a draw equal to the target is redrawn ... */
         const uint64_t r = next_u64(rng);
         const int64_t bucket = (int64_t)(((r >> 32) * (uint64_t)b->vocab_size) >> 32);
-        const int32_t w = (uint32_t)r < b->alias_threshold[bucket] || b->alias_threshold[bucket] == 0xFFFFFFFFu
-                              ? (int32_t)bucket
-                              : b->alias_index[bucket];
-        if (w != target || b->vocab_size < 2) return w;
+        w = (uint32_t)r < b->alias_threshold[bucket] || b->alias_threshold[bucket] == 0xFFFFFFFFu
+                ? (int32_t)bucket
+                : b->alias_index[bucket];
+        if (w != target) return w;
     }
+    return w; /* ... up to MAX_REDRAWS times; then the target is its own negative (the math allows it) */
 }
 
 /* Predict `target` from h: hierarchical softmax and/or negative sampling.

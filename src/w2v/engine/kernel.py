@@ -238,6 +238,24 @@ def sg_window_step(w_in, w_out, contexts, rows, lr):
     )
 
 
+def _check_shapes(w_in, w_out_ns, w_out_hs, keep, alias, points, codes, code_lens):
+    """Every table has one row per word of ``w_in`` (the kernel indexes them all by word id)."""
+    n, d = w_in.shape
+    wanted = {
+        "w_out_ns": (w_out_ns, (n, d)),
+        "w_out_hs": (w_out_hs, (n - 1, d)),
+        "keep": (keep, (n,)),
+        "alias threshold": (alias[0], (n,)),
+        "alias index": (alias[1], (n,)),
+        "code_lens": (code_lens, (n,)),
+    }
+    for name, (array, shape) in wanted.items():
+        if array is not None and array.shape != shape:
+            raise ValueError(f"kernel table {name!r} has shape {array.shape}, expected {shape} for {n} words")
+    if points.shape[0] != n or codes.shape != points.shape:
+        raise ValueError(f"Huffman tables of shapes {points.shape} and {codes.shape} for {n} words")
+
+
 class KernelModel:
     """The arrays a model shares between all blocks (weights and tables).
 
@@ -267,6 +285,7 @@ class KernelModel:
         lib=None,
     ):
         self.lib = library() if lib is None else lib
+        _check_shapes(w_in, w_out_ns, w_out_hs, keep, alias, points, codes, code_lens)
         self.arrays = (w_in, w_out_ns, w_out_hs, keep, alias, points, codes, code_lens)  # keep alive
         self.dim = w_in.shape[1]
         self.negative = int(negative)

@@ -102,7 +102,8 @@ def _pid_alive(pid):
 def remove_stale_temporaries(target):
     """Remove ``.NAME.PID.*.tmp`` files beside ``target`` left by processes that no longer run."""
     folder, name = os.path.split(target)
-    pattern = re.compile(r"\." + re.escape(name) + r"\.(\d+)\.[^/]*\.tmp\Z")
+    # exactly what atomic_write names its files: the 8 characters tempfile draws hold no dot
+    pattern = re.compile(r"\." + re.escape(name) + r"\.(\d+)\.[a-z0-9_]{8}\.tmp\Z")
     try:
         entries = os.listdir(folder or ".")
     except OSError:

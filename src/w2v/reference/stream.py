@@ -13,7 +13,8 @@ in this order, sentence by sentence:
    off, no draw: the reach is always ``window``);
 3. and for each prediction of that position: K negatives, each an
    alias-table draw (bucket = high 32 bits × V >> 32, then the low 32 bits
-   against the bucket's threshold), redrawn while equal to the target.
+   against the bucket's threshold), redrawn while equal to the target (at
+   most 64 times; then the target stands as its own negative).
    Skip-gram makes one prediction per context word (that word's input
    vector predicts the centre word), CBOW one per window with at least one
    context word (the mean of the context vectors predicts the centre word).
@@ -60,16 +61,22 @@ class SplitMix64:
         return (self.next_u64() >> 11) * (1.0 / 9007199254740992.0)
 
 
+MAX_REDRAWS = 64
+
+
 def draw_negative(rng, threshold, alias, target):
-    """One negative from an alias table (``threshold`` uint32, ``alias`` int32), never ``target``."""
-    n = len(threshold)
-    while True:
+    """One negative from an alias table (``threshold`` uint32, ``alias`` int32). A draw equal to
+    ``target`` is redrawn, up to MAX_REDRAWS times; then the target is its own negative (a
+    distribution with all its mass on the target cannot loop forever)."""
+    n, w = len(threshold), target
+    for _ in range(MAX_REDRAWS):
         r = rng.next_u64()
         bucket = ((r >> 32) * n) >> 32
         t = int(threshold[bucket])
         w = bucket if ((r & 0xFFFFFFFF) < t or t == 0xFFFFFFFF) else int(alias[bucket])
         if w != target:
             return w
+    return w
 
 
 @dataclass(frozen=True)
