@@ -64,6 +64,11 @@ class GensimMethods:
             )
         if self.wv is None:
             raise RuntimeError("you must first build vocabulary before scoring")
+        if len(self.wv) != len(self.vocab_):
+            raise ValueError(
+                f"model.wv holds {len(self.wv)} words but the model's vocabulary has {len(self.vocab_)}: "
+                "vectors added to model.wv have no place in the Huffman tree"
+            )
         return inference.score_sentences(
             sentences,
             self.wv.key_to_index,

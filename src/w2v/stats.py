@@ -134,6 +134,9 @@ def pearsonr(x, y):
 
 
 def spearmanr(x, y):
-    """Spearman's rho (average ranks for ties) and its two-sided p-value -> SpearmanResult."""
+    """Spearman's rho (average ranks for ties) and its two-sided p-value -> SpearmanResult
+    (nan, nan) if either input holds a NaN, as SciPy."""
+    if np.isnan(np.asarray(x, dtype=np.float64)).any() or np.isnan(np.asarray(y, dtype=np.float64)).any():
+        return SpearmanResult(float("nan"), float("nan"))
     rho = _r(average_ranks(x), average_ranks(y))
     return SpearmanResult(rho, correlation_pvalue(rho, len(x)))

@@ -58,6 +58,12 @@ def format_for_output(path, fmt=None):
 def save_vectors(path, keys, vectors, counts=None, fmt=None):
     """Write ``vectors`` (N, d) and their ``keys`` to ``path`` atomically, in ``fmt`` (default: by suffix)."""
     fmt = format_for_output(path, fmt)
+    keys = list(keys)
+    if len(keys) != len(vectors):
+        raise ValueError(f"{len(keys)} words for {len(vectors)} vectors: the vectors are inconsistent")
+    for key in keys:
+        if not isinstance(key, str):
+            raise TypeError(f"only str keys can be saved, not {key!r} (an empty slot, or a non-text key)")
     if fmt == "native":
         offsets, blob = pack_strings(keys)
         arrays = {"vectors": vectors, "counts": counts, "key_offsets": offsets, "key_blob": blob}

@@ -29,7 +29,7 @@ import numpy as np
 from . import storage
 from .io import FormatError, atomic_write, load_word2vec_format, save_word2vec_format
 from .io._files import open_for_reading, open_for_writing
-from .io.word2vec_format import _copy_existing
+from .io.word2vec_format import _copy_existing, check_writable_words
 
 logger = logging.getLogger("w2v")
 
@@ -53,6 +53,9 @@ def read_vocab_file(path, unicode_errors="strict"):
             if len(fields) != 2 or not fields[1].isdigit():
                 raise FormatError(path, f"expected 'word count', found {line[:60]!r}", line=line_no)
             count = int(fields[1])
+            if count == 0:  # word2vec.c's -save-vocab writes "</s> 0" for a corpus without newlines
+                logger.warning("%s: line %d: count 0 of %r taken as 1", path, line_no, fields[0])
+                count = 1
             if not 1 <= count <= _MAX_COUNT:
                 raise FormatError(path, f"count {count} is out of range (1 to 2**62)", line=line_no)
             counts[fields[0]] = count
@@ -190,6 +193,15 @@ class VectorFiles:
             keys, vectors = self.index_to_key, self.vectors
         else:
             keys, vectors = [self.index_to_key[i] for i in order], self.vectors[order]
+        for key in keys:
+            if not isinstance(key, str):
+                raise TypeError(f"only str keys can be saved, not {key!r} (an empty slot, or a non-text key)")
+        check_writable_words([f"{prefix}{key}" for key in keys])  # before any file is touched
+        if not np.isfinite(vectors).all():
+            bad = int(np.flatnonzero(~np.isfinite(vectors).all(axis=1))[0])
+            raise ValueError(
+                f"vector of word {keys[bad]!r} has a non-finite value; the file could not be read back"
+            )
         if fvocab is not None:
             values = self.expandos[sort_attr][order]
             lines = "".join(

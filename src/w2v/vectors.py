@@ -55,7 +55,12 @@ def check_counts(counts, keys):
 def _check_count(value, key):
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
         raise ValueError(f"a count must be a whole number from 1 to 2**62, not {value!r}")
-    if value != value or int(value) != value or not 1 <= int(value) <= MAX_COUNT:
+    if (
+        value != value
+        or value in (float("inf"), float("-inf"))
+        or int(value) != value
+        or not 1 <= int(value) <= MAX_COUNT
+    ):
         raise ValueError(f"count {value!r} of word {key!r} is out of range (1 to 2**62)")
     return int(value)
 
@@ -332,9 +337,10 @@ class KeyedVectors(VectorQueries, VectorFiles, GensimLegacy):
         start = len(self.index_to_key)
         if new:
             take = list(new.values())
+            rows = np.vstack((self.vectors, weights[take].astype(self.vectors.dtype)))  # may raise: before
             self.index_to_key.extend(new)  # in place: a model may share this list and dict
             self.key_to_index.update(zip(new, range(start, start + len(new)), strict=True))
-            self.vectors = np.vstack((self.vectors, weights[take].astype(self.vectors.dtype)))
+            self.vectors = rows
             self.allocate_vecattrs()
             for attr, values in extras.items():
                 self.expandos[attr][start:] = values[take]

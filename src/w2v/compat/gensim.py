@@ -74,6 +74,8 @@ def load_gensim(path):
 def from_gensim(cls, source):
     """A ``cls`` (w2v Word2Vec) equal to the gensim model ``source`` (or the path of one)."""
     gmodel = load_gensim(source) if isinstance(source, (str, os.PathLike)) else source
+    if not len(gmodel.wv):
+        raise ValueError("the gensim model has no vocabulary yet: build_vocab (or train) it first")
     params = {name: getattr(gmodel, name) for name in SHARED_PARAMS if hasattr(gmodel, name)}
     params["workers"] = max(1, int(params.get("workers", 3)))
     params["sg"], params["hs"] = int(params["sg"]), int(params["hs"])
