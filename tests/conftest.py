@@ -86,3 +86,28 @@ CONFIGS = {
     "cbow-hs": dict(sg=0, hs=1, negative=0),
     "cbow-ns+hs": dict(sg=0, hs=1, negative=3),
 }
+
+
+def google_words():
+    """The Google analogy set's words (in order of first appearance) and its (a, b) pairs by section."""
+    from w2v.evaluate import dataset_path
+
+    pairs, words = {}, []
+    section = None
+    for line in open(dataset_path("google"), encoding="utf-8"):
+        if line.startswith(": "):
+            section = line[2:].strip()
+            continue
+        a, b, c, d = line.split()
+        pairs.setdefault(section, set()).update([(a, b), (c, d)])
+        words += [a, b, c, d]
+    return list(dict.fromkeys(words)), pairs
+
+
+def gensim_twin(gensim_models, keys, vectors, counts):
+    """gensim's KeyedVectors holding the same keys, vectors and counts."""
+    g = gensim_models.KeyedVectors(vectors.shape[1])
+    g.add_vectors(keys, vectors)
+    g.allocate_vecattrs(["count"], [int])
+    g.expandos["count"][:] = counts
+    return g

@@ -3,21 +3,10 @@
 import numpy as np
 import pytest
 
-from w2v.evaluate import DatasetError, _average_ranks, dataset_path, evaluate_word_analogies
+from conftest import google_words
+from w2v.evaluate import DatasetError, dataset_path, evaluate_word_analogies
+from w2v.stats import average_ranks
 from w2v.vectors import KeyedVectors
-
-
-def google_words():
-    pairs, words = {}, []
-    section = None
-    for line in open(dataset_path("google"), encoding="utf-8"):
-        if line.startswith(": "):
-            section = line[2:].strip()
-            continue
-        a, b, c, d = line.split()
-        pairs.setdefault(section, set()).update([(a, b), (c, d)])
-        words += [a, b, c, d]
-    return list(dict.fromkeys(words)), pairs
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +95,7 @@ def test_counts_by_hand_with_3cosadd_and_3cosmul(tmp_path):
 
 
 def test_spearman_uses_average_ranks_for_ties():
-    assert list(_average_ranks([10, 20, 20, 5])) == [2.0, 3.5, 3.5, 1.0]
+    assert list(average_ranks([10, 20, 20, 5])) == [2.0, 3.5, 3.5, 1.0]
 
 
 def test_bad_datasets_are_clear_errors(tmp_path):

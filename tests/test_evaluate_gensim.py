@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pytest
 
+from conftest import google_words
 from w2v import KeyedVectors
 from w2v import stats as w2v_stats
 from w2v.evaluate import WordPairsResult, dataset_path, evaluate_word_analogies, evaluate_word_pairs
@@ -78,16 +79,7 @@ def test_word_pairs_file_arguments(tmp_path):
 @pytest.fixture(scope="module")
 def analogy_kv():
     """Vectors with a planted offset per section, so that many questions are right."""
-    pairs, words = {}, []
-    section = None
-    for line in open(dataset_path("google"), encoding="utf-8"):
-        if line.startswith(": "):
-            section = line[2:].strip()
-            continue
-        a, b, c, d = line.split()
-        pairs.setdefault(section, set()).update([(a, b), (c, d)])
-        words += [a, b, c, d]
-    words = list(dict.fromkeys(words))
+    words, pairs = google_words()
     rng = np.random.default_rng(8)
     vec = {}
     for _, ps in sorted(pairs.items()):

@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import gensim_twin
 from w2v import KeyedVectors
 from w2v.vectors import KeyedVectors as KeyedVectorsFromModule
 
@@ -44,12 +45,8 @@ def kv():
 
 @pytest.fixture
 def g(gensim_models):
-    """gensim's KeyedVectors with the same keys, vectors and counts."""
-    g = gensim_models.KeyedVectors(D)
-    g.add_vectors(WORDS, _vectors())
-    g.allocate_vecattrs(["count"], [int])
-    g.expandos["count"][:] = _counts()
-    return g
+    """gensim\'s KeyedVectors with the same keys, vectors and counts."""
+    return gensim_twin(gensim_models, WORDS, _vectors(), _counts())
 
 
 @pytest.fixture

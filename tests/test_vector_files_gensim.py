@@ -7,6 +7,7 @@ import logging
 import numpy as np
 import pytest
 
+from conftest import gensim_twin
 from w2v import FormatError, KeyedVectors
 
 WORDS = [f"w{i}" for i in range(60)] + ["king", "queen", "café"]
@@ -28,11 +29,8 @@ def kv():
 
 @pytest.fixture
 def g(gensim_models):
-    g = gensim_models.KeyedVectors(D)
-    g.add_vectors(WORDS, _vectors())
-    g.allocate_vecattrs(["count"], [int])
-    g.expandos["count"][:] = _counts()
-    return g
+    """gensim\'s KeyedVectors with the same keys, vectors and counts."""
+    return gensim_twin(gensim_models, WORDS, _vectors(), _counts())
 
 
 @pytest.fixture
