@@ -73,11 +73,13 @@ OFFSETS = np.array([0, 8], np.int64)
 def test_the_kernel_sizes_its_own_scratch_and_refuses_short_scratch():
     model = _kernel()
     work, iwork, stats = model.scratch(8)
-    # d = 4, K = 2, L = 1, window 2: neu1, neu1e, signs, g, then the batched window's deltas and gradients
+    # d = 4, K = 2, L = 1, window 2: neu1, neu1e, signs, g, then the batched window's deltas,
+    # gradients and one column of them
     assert (
-        len(work) == model.lib.w2v_scratch_floats(4, 2, 1, 2) == 2 * 4 + 2 * (2 + 1 + 1) + 2 * 2 * (4 + 2 + 1)
+        len(work) == model.lib.w2v_scratch_floats(4, 2, 1, 2) == 2 * 4 + 2 * (2 + 1 + 1) + 2 * 2 * (4 + 2 + 2)
     )
-    assert len(iwork) == model.lib.w2v_scratch_ints(8, 2, 1, 2) == 8 + 2 + 1 + 1 + 2 * 2
+    # the sentence, a window's context, two position plans of 2 window x (K + 1) rows
+    assert len(iwork) == model.lib.w2v_scratch_ints(8, 2, 1, 2) == 8 + 2 * 2 + 2 * (2 * 2 * (2 + 1))
     assert model.train_block(IDS, OFFSETS, 0.01, 0.01, 1, (work, iwork, stats))[1] > 0
     for short in ((work[:-1], iwork, stats), (work, iwork[:-1], stats), (work, model.scratch(7)[1], stats)):
         with pytest.raises(k.KernelError, match="scratch") as info:

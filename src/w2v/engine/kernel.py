@@ -146,7 +146,7 @@ def bind(lib, block_type=Block):
         _i32p,
         ctypes.c_int64,
     ]
-    lib.w2v_sg_window_step.argtypes += [ctypes.c_float, _f32p, _f32p]
+    lib.w2v_sg_window_step.argtypes += [ctypes.c_float, _f32p, _f32p, _f32p]
     lib.w2v_sg_window_step.restype = ctypes.c_double
     return lib
 
@@ -224,6 +224,7 @@ def sg_window_step(w_in, w_out, contexts, rows, lr):
     d = w_in.shape[1]
     delta = np.zeros(len(contexts) * d, dtype=np.float32)
     g = np.zeros(len(contexts) * len(rows), dtype=np.float32)
+    col = np.zeros(len(contexts), dtype=np.float32)
     return lib.w2v_sg_window_step(
         _ptr(w_in, _f32p, np.float32),
         _ptr(w_out, _f32p, np.float32),
@@ -235,6 +236,7 @@ def sg_window_step(w_in, w_out, contexts, rows, lr):
         lr,
         _ptr(delta, _f32p, np.float32),
         _ptr(g, _f32p, np.float32),
+        _ptr(col, _f32p, np.float32),
     )
 
 
