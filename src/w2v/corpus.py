@@ -191,11 +191,14 @@ class TextCorpus:
             yield from self._sentences(name, stream, handler)
         self.invalid_utf8 = counter.count
 
-    def _sentences(self, name, stream, errors):
-        limit = self.max_sentence_length
-        decoder = codecs.getincrementaldecoder("utf-8")(errors=errors)
-        pending = []  # tokens of the line being read
-        carry = ""  # text after the last whitespace: maybe half a token
+    def documents(self):
+        """Yield ``(name, chunks)`` for every document (file, or zip member) in order, ``chunks``
+        an iterator of its raw bytes, ``chunk_bytes`` at a time, ending with ``b""``. Read errors,
+        damaged compressed data and NUL bytes are a CorpusError naming the document."""
+        for name, stream in _raw_streams(self.path):
+            yield name, self._chunks(name, stream)
+
+    def _chunks(self, name, stream):
         offset = 0  # bytes of the (decompressed) document read so far
         while True:
             try:
@@ -210,6 +213,16 @@ class TextCorpus:
                     f"{name}: NUL byte at byte {offset + nul:,}, so it is not UTF-8 text (a binary file?)"
                 )
             offset += len(data)
+            yield data
+            if not data:
+                return
+
+    def _sentences(self, name, stream, errors):
+        limit = self.max_sentence_length
+        decoder = codecs.getincrementaldecoder("utf-8")(errors=errors)
+        pending = []  # tokens of the line being read
+        carry = ""  # text after the last whitespace: maybe half a token
+        for data in self._chunks(name, stream):
             text = carry + decoder.decode(data, final=not data)
             lines = text.split("\n")
             carry = lines.pop()  # the unfinished last line
@@ -228,7 +241,7 @@ class TextCorpus:
                 parts = carry.rsplit(None, 1)
                 if len(parts) == 2:
                     pending.extend(parts[0].split())
-                    carry = parts[1]
+                carry = parts[-1] if parts else ""  # the token alone, without the spaces before it
                 if len(carry) > self.chunk_bytes:
                     raise CorpusError(
                         f"{name}: more than {self.chunk_bytes:,} characters without a space or line break; "

@@ -18,7 +18,8 @@ import numpy as np
 from . import inference, tables
 from .compat import gensim as gensim_compat
 from .model_vocab import corpus_of
-from .vocab import Scan, merge_vocabulary, scan_corpus
+from .text_scan import scan_corpus
+from .vocab import Scan, merge_vocabulary
 from .weights import initial_weights
 
 logger = logging.getLogger("w2v")

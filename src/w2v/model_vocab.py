@@ -16,6 +16,7 @@ import numpy as np
 from . import tables
 from .corpus import TextCorpus
 from .params import check_params
+from .text_scan import scan_corpus
 from .vectors import KeyedVectors
 from .vocab import (
     Scan,
@@ -24,7 +25,6 @@ from .vocab import (
     encode_scanned,
     finalize_vocab,
     merge_vocabulary,
-    scan_corpus,
 )
 from .weights import extra_weights, initial_weights
 

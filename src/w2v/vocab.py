@@ -131,7 +131,7 @@ class EncodedCorpus:
             self.file = None
 
 
-class _IdSink:
+class IdSink:
     """Collects ids; past ``spill_tokens`` they go to a temporary file. Counts them if asked."""
 
     def __init__(self, spill_tokens, count):
@@ -224,7 +224,7 @@ def _encode(pieces, lookup, count=False, spill_tokens=None, stop_at=None):
     """
     if spill_tokens is None:  # read at call time, so the threshold can be changed
         spill_tokens = SPILL_TOKENS
-    sink = _IdSink(spill_tokens, count)
+    sink = IdSink(spill_tokens, count)
     offsets = array("q", [0])
     get = lookup.__getitem__
     n = 0
