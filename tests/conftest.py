@@ -79,7 +79,8 @@ def gensim_models():
 # Model configurations by name: the architecture (skip-gram / CBOW) and the output layer
 # (negative sampling, hierarchical softmax, or both). Tests add their own sizes and seeds.
 CONFIGS = {
-    "sg-ns": dict(sg=1, hs=0, negative=5),
+    "sg-ns": dict(sg=1, hs=0, negative=5, batched=False),  # pair by pair, as gensim and word2vec.c
+    "sg-ns-batched": dict(sg=1, hs=0, negative=5, batched=True),  # w2v's default: the window as a minibatch
     "sg-hs": dict(sg=1, hs=1, negative=0),
     "sg-ns+hs": dict(sg=1, hs=1, negative=3),
     "cbow-ns": dict(sg=0, hs=0, negative=5),

@@ -190,7 +190,8 @@ def test_text8_without_network_is_one_clear_line(tmp_path, precious):
 
 # -- interruption and resume -----------------------------------------------------------------------
 
-SLOW = ["--epochs", 8, "--sg", 1, "--workers", 1, "--vector-size", 24, "--seed", 3]
+SLOW_EPOCHS = 30  # long enough to be interrupted mid-run on a fast machine
+SLOW = ["--epochs", SLOW_EPOCHS, "--sg", 1, "--workers", 1, "--vector-size", 24, "--seed", 3]
 
 
 def start_and_signal(args, signum, tmp_path):
@@ -226,7 +227,7 @@ def test_interrupt_then_resume_equals_an_uninterrupted_run(tmp_path, signum, sta
     result = w2v("train", "--resume", checkpoint, "-o", out, "--quiet")
     assert result.returncode == 0, result.stderr
     a, b = Word2Vec.load(whole), Word2Vec.load(out)
-    assert b.epochs_trained_ == 8 and a.loss_history_ == b.loss_history_
+    assert b.epochs_trained_ == SLOW_EPOCHS and a.loss_history_ == b.loss_history_
     assert np.array_equal(a.wv.vectors, b.wv.vectors)
     assert not checkpoint.exists()  # the default checkpoint is removed once the model is saved
 

@@ -219,7 +219,7 @@ def small_corpus(n_sentences=300, seed=4):
 
 
 RUNS = {
-    "sg-ns": dict(sg=1, hs=0, negative=3),
+    "sg-ns": dict(sg=1, hs=0, negative=3, batched=False),
     "sg-ns-batched": dict(sg=1, hs=0, negative=3, batched=True),
     "sg-hs": dict(sg=1, hs=1, negative=0),
     "cbow-ns": dict(sg=0, hs=0, negative=3),

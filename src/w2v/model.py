@@ -53,11 +53,13 @@ class Word2Vec(VocabularyMethods, GensimMethods):
     vectors (``cbow_mean=1``, or their sum with 0), and every context vector
     receives the whole input error, undivided (see docs/engine.md).
 
-    ``batched=True`` trains skip-gram with negative sampling (and no
-    hierarchical softmax) a window at a time: the window's context words share
-    one draw of K negatives and their gradients are summed into one step
-    (pWord2Vec's minibatch; faster, see docs/engine.md); elsewhere it changes
-    nothing.
+    ``batched=True`` (w2v's default) trains skip-gram with negative sampling
+    (and no hierarchical softmax) a window at a time: the window's context
+    words share one draw of K negatives and their gradients are summed into
+    one step (pWord2Vec's minibatch; about twice as fast at the same quality,
+    see docs/engine.md); for CBOW and hierarchical softmax it changes
+    nothing. ``batched=False`` trains pair by pair, as gensim and word2vec.c
+    do.
 
     ``shuffle=True`` (w2v's default) visits the corpus's blocks of about
     ``batch_words`` words in a new random order each epoch, drawn from
@@ -97,7 +99,7 @@ class Word2Vec(VocabularyMethods, GensimMethods):
         shrink_windows=True,
         *,
         shuffle=True,
-        batched=False,
+        batched=True,
         max_sentence_length=MAX_SENTENCE_LENGTH,
         progress="auto",
     ):

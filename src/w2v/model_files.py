@@ -91,6 +91,7 @@ def params_of(saved):
     """The constructor arguments of a saved model's parameters (old files' defaults filled in)."""
     params = dict(saved.params)
     params.setdefault("shuffle", False)  # files from before the parameter: trained in corpus order
+    params.setdefault("batched", False)  # ... and pair by pair
     unknown = set(params) - set(CONSTRAINTS)
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")

@@ -75,6 +75,13 @@ PARAMS = [
         "1: visit the corpus's blocks of about 10,000 words in a new random order each epoch, "
         "0: in corpus order, as word2vec.c and gensim do (default 1)",
     ),
+    (
+        "--batched",
+        "batched",
+        int,
+        "1: skip-gram with negative sampling trains each window as one minibatch (faster), "
+        "0: pair by pair, as word2vec.c and gensim do (default 1)",
+    ),
 ]
 
 

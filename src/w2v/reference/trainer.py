@@ -145,7 +145,7 @@ class ReferenceTrainer:
         shuffle=True,
         batch_words=BLOCK_WORDS,
         shrink_windows=True,
-        batched=False,
+        batched=True,
         cbow_exact=False,
         max_seconds=None,
     ):
