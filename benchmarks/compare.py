@@ -3,9 +3,10 @@
     python benchmarks/compare.py ../shared/data/text8e.zip --arch sg cbow --runs 1
 
 Systems (each optional; a missing peer is skipped with a note):
-  w2v            this project (its default: each epoch's blocks in a fresh random order)
+  w2v            this project, its defaults (each epoch's blocks in a fresh random order;
+                 skip-gram's window as one minibatch)
   w2v-ordered    this project with shuffle=False: corpus order, as the peers train
-  w2v-batched    this project with batched=True: skip-gram's window as one minibatch
+  w2v-pairs      this project with batched=False: skip-gram pair by pair, as the peers train
   gensim         gensim Word2Vec, iterable mode (a text8-style reader: 10,000-word sentences)
   gensim-file    gensim Word2Vec, corpus_file mode (the corpus rewritten as 10,000-word lines)
   word2vec-c     word2vec.c, as built by the PyPI package `word2vec`
@@ -96,11 +97,11 @@ def _params(cfg):
 # -- one system, run in a child process -----------------------------------------------------------
 
 
-def run_w2v(cfg, shuffle=True, batched=False):
+def run_w2v(cfg, **options):
     from w2v.corpus import TextCorpus
     from w2v.model import Word2Vec
 
-    model = Word2Vec(**_params(cfg), shuffle=shuffle, batched=batched, progress=None)
+    model = Word2Vec(**_params(cfg), **options, progress=None)
     t0 = time.perf_counter()
     model.build_vocab(TextCorpus(cfg["corpus"]))
     t1 = time.perf_counter()
@@ -190,14 +191,14 @@ def run_w2v_ordered(cfg):
     return run_w2v(cfg, shuffle=False)
 
 
-def run_w2v_batched(cfg):
-    return run_w2v(cfg, batched=True)
+def run_w2v_pairs(cfg):
+    return run_w2v(cfg, batched=False)
 
 
 RUNNERS = {
     "w2v": run_w2v,
     "w2v-ordered": run_w2v_ordered,
-    "w2v-batched": run_w2v_batched,
+    "w2v-pairs": run_w2v_pairs,
     "gensim": run_gensim,
     "gensim-file": run_gensim_file,
     "word2vec-c": run_word2vec_c,
@@ -205,7 +206,7 @@ RUNNERS = {
 LABELS = {
     "w2v": "w2v",
     "w2v-ordered": "w2v, shuffle=False",
-    "w2v-batched": "w2v, batched=True",
+    "w2v-pairs": "w2v, batched=False",
     "gensim": "gensim, iterable",
     "gensim-file": "gensim, corpus_file",
     "word2vec-c": "word2vec.c",
@@ -239,7 +240,7 @@ def available(system):
     module = {
         "w2v": "w2v",
         "w2v-ordered": "w2v",
-        "w2v-batched": "w2v",
+        "w2v-pairs": "w2v",
         "gensim": "gensim",
         "gensim-file": "gensim",
         "word2vec-c": "word2vec",
