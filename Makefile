@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint clean
 
-$(BIN)/.installed: pyproject.toml setup.py src/w2v/engine/_kernel.c src/w2v/engine/_tables.c src/w2v/engine/_scan.c
+$(BIN)/.installed: pyproject.toml setup.py src/w2v/engine/_kernel.c src/w2v/engine/_tables.c src/w2v/engine/_scan.c src/w2v/engine/_phrases.c src/w2v/engine/_strtable.h
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -20,7 +20,13 @@ setup(
     ext_modules=[
         Extension(
             "w2v.engine._kernel",
-            sources=["src/w2v/engine/_kernel.c", "src/w2v/engine/_tables.c", "src/w2v/engine/_scan.c"],
+            sources=[
+                "src/w2v/engine/_kernel.c",
+                "src/w2v/engine/_tables.c",
+                "src/w2v/engine/_scan.c",
+                "src/w2v/engine/_phrases.c",
+            ],
+            depends=["src/w2v/engine/_strtable.h"],
             # -fopenmp-simd enables the `omp simd` loop pragmas only (no OpenMP
             # runtime); -fno-math-errno lets expf/log1pf compile to plain calls.
             extra_compile_args=["-O3", "-fopenmp-simd", "-fno-math-errno", "-std=c11"],

@@ -140,6 +140,7 @@ LIMITS = {
     "cbow_mean": (0, 1),
     "max_sentence_length": (1, None),
     "shuffle": (0, 1),
+    "batched": (0, 1),
     "checkpoint_every": (MIN_CHECKPOINT_EVERY, MAX_CHECKPOINT_EVERY),
 }
 

@@ -23,23 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "_strtable.h"
+
 #define SCAN_ERR_MEMORY (-1)
 #define SCAN_ERR_LONG_TOKEN (-2)
 #define SCAN_ERR_ARGUMENT (-3)
-#define EMPTY UINT64_MAX
-#define HIGH(h) ((h) & 0xFFFFFFFF00000000ULL)
 
 typedef struct {
     int64_t limit1, limit2, max_token;
-    /* the words: bytes in order of first appearance, each followed by '\n' (never a token byte) */
-    char *arena;
-    int64_t arena_len, arena_cap;
-    int64_t *word_start; /* (n_words + 1): word i is arena[word_start[i] .. word_start[i + 1] - 1) */
-    int64_t *counts;
-    uint64_t *hashes;
-    int64_t n_words, words_cap;
-    uint64_t *slots; /* open addressing, linear probing: the hash's high 32 bits | word id, or EMPTY */
-    int64_t n_slots;
+    strtable words; /* in order of first appearance, with their counts */
     /* the token being read when a chunk ended */
     char *partial;
     int64_t partial_len, partial_cap, partial_chars;
@@ -51,72 +43,9 @@ typedef struct {
     int64_t tokens;     /* every token read */
 } w2v_scanner;
 
-static uint64_t hash_bytes(const char *s, int64_t n) { /* 8 bytes a step, multiply-xorshift mixing */
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        h = (h ^ x) * 0xbf58476d1ce4e5b9ULL;
-        h ^= h >> 31;
-    }
-    uint64_t x = 0;
-    memcpy(&x, s + i, (size_t)(n - i));
-    h = (h ^ x) * 0x94d049bb133111ebULL;
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    return h ^ (h >> 32);
-}
-
-static int grow(void **p, int64_t *cap, int64_t need, size_t item) {
-    if (need <= *cap) return 0;
-    int64_t n = *cap > 0 ? *cap : 1024;
-    while (n < need) n *= 2;
-    void *q = realloc(*p, (size_t)n * item);
-    if (!q) return SCAN_ERR_MEMORY;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
-/* Room for `need` entries in word_start, counts and hashes. */
-static int grow_words(w2v_scanner *s, int64_t need) {
-    if (need <= s->words_cap) return 0;
-    int64_t n = s->words_cap > 0 ? s->words_cap : 1024;
-    while (n < need) n *= 2;
-    int64_t *start = realloc(s->word_start, (size_t)n * sizeof(int64_t));
-    if (start) s->word_start = start;
-    int64_t *counts = realloc(s->counts, (size_t)n * sizeof(int64_t));
-    if (counts) s->counts = counts;
-    uint64_t *hashes = realloc(s->hashes, (size_t)n * sizeof(uint64_t));
-    if (hashes) s->hashes = hashes;
-    if (!start || !counts || !hashes) return SCAN_ERR_MEMORY;
-    s->words_cap = n;
-    return 0;
-}
-
-static int rehash(w2v_scanner *s, int64_t n_slots) {
-    uint64_t *slots = malloc((size_t)n_slots * sizeof(uint64_t));
-    if (!slots) return SCAN_ERR_MEMORY;
-    memset(slots, 0xff, (size_t)n_slots * sizeof(uint64_t));
-    for (int64_t i = 0; i < s->n_words; i++) {
-        int64_t j = (int64_t)(s->hashes[i] & (uint64_t)(n_slots - 1));
-        while (slots[j] != EMPTY) j = (j + 1) & (n_slots - 1);
-        slots[j] = HIGH(s->hashes[i]) | (uint64_t)i;
-    }
-    free(s->slots);
-    s->slots = slots;
-    s->n_slots = n_slots;
-    return 0;
-}
-
 void w2v_scanner_free(w2v_scanner *s) {
     if (!s) return;
-    free(s->arena);
-    free(s->word_start);
-    free(s->counts);
-    free(s->hashes);
-    free(s->slots);
+    st_free(&s->words);
     free(s->partial);
     free(s);
 }
@@ -127,36 +56,11 @@ w2v_scanner *w2v_scanner_new(int64_t limit1, int64_t limit2, int64_t max_token) 
     if (!s) return NULL;
     s->limit1 = limit1, s->limit2 = limit2, s->max_token = max_token;
     s->held = -1;
-    if (grow_words(s, 1) || rehash(s, 1 << 12)) {
-        w2v_scanner_free(s);
+    if (st_init(&s->words)) {
+        free(s);
         return NULL;
     }
-    s->word_start[0] = 0;
     return s;
-}
-
-/* The id of the token s[0..n), added (count 0) if new; or a negative error code. */
-static int64_t lookup(w2v_scanner *s, const char *tok, int64_t n) {
-    const uint64_t h = hash_bytes(tok, n);
-    int64_t j = (int64_t)(h & (uint64_t)(s->n_slots - 1));
-    for (uint64_t slot; (slot = s->slots[j]) != EMPTY; j = (j + 1) & (s->n_slots - 1)) {
-        const int64_t id = (int64_t)(slot & 0xFFFFFFFFULL);
-        if (HIGH(slot) == HIGH(h) && s->word_start[id + 1] - 1 - s->word_start[id] == n &&
-            memcmp(s->arena + s->word_start[id], tok, (size_t)n) == 0)
-            return id;
-    }
-    if (s->n_words >= INT32_MAX - 1 || grow_words(s, s->n_words + 2)) return SCAN_ERR_MEMORY;
-    if (grow((void **)&s->arena, &s->arena_cap, s->arena_len + n + 1, 1)) return SCAN_ERR_MEMORY;
-    const int64_t id = s->n_words++;
-    memcpy(s->arena + s->arena_len, tok, (size_t)n);
-    s->arena[s->arena_len + n] = '\n';
-    s->arena_len += n + 1;
-    s->word_start[id + 1] = s->arena_len;
-    s->counts[id] = 0;
-    s->hashes[id] = h;
-    s->slots[j] = HIGH(h) | (uint64_t)id;
-    if (2 * s->n_words > s->n_slots && rehash(s, 2 * s->n_slots)) return SCAN_ERR_MEMORY;
-    return id;
 }
 
 /* The piece being read ends (a line break, a cut, the end of a document). */
@@ -169,9 +73,9 @@ static void end_piece(w2v_scanner *s, int64_t *ends, int64_t *n_ends) {
 /* One token ends: count it, and store it if its piece will be stored. */
 static int add_token(w2v_scanner *s, const char *tok, int64_t n, int32_t *ids, int64_t *n_ids, int64_t *ends,
                      int64_t *n_ends) {
-    const int64_t id = lookup(s, tok, n);
-    if (id < 0) return (int)id;
-    s->counts[id]++;
+    const int64_t id = st_add(&s->words, tok, n);
+    if (id < 0) return SCAN_ERR_MEMORY;
+    s->words.counts[id]++;
     s->tokens++;
     if (s->in1 == s->limit1) { /* the line's piece is full: a new sentence */
         end_piece(s, ends, n_ends);
@@ -217,7 +121,7 @@ static inline int space_at(const uint8_t *p, int64_t n) {
 }
 
 static int append_partial(w2v_scanner *s, const uint8_t *p, int64_t n) {
-    if (grow((void **)&s->partial, &s->partial_cap, s->partial_len + n, 1)) return SCAN_ERR_MEMORY;
+    if (st_grow_bytes(&s->partial, &s->partial_cap, s->partial_len + n)) return SCAN_ERR_MEMORY;
     memcpy(s->partial + s->partial_len, p, (size_t)n);
     s->partial_len += n;
     for (int64_t i = 0; i < n; i++) s->partial_chars += (p[i] & 0xC0) != 0x80;
@@ -273,11 +177,11 @@ int64_t w2v_scanner_feed(w2v_scanner *s, const uint8_t *data, int64_t n, int32_t
 
 /* Sizes for w2v_scanner_export: words, their bytes (each followed by '\n'), and the totals. */
 void w2v_scanner_sizes(const w2v_scanner *s, int64_t *out) {
-    out[0] = s->n_words, out[1] = s->arena_len, out[2] = s->tokens, out[3] = s->sentences;
+    out[0] = s->words.n, out[1] = s->words.arena_len, out[2] = s->tokens, out[3] = s->sentences;
 }
 
 /* The words in order of first appearance, each followed by '\n', and their counts. */
 void w2v_scanner_export(const w2v_scanner *s, char *bytes, int64_t *counts) {
-    if (s->arena_len) memcpy(bytes, s->arena, (size_t)s->arena_len);
-    if (s->n_words) memcpy(counts, s->counts, (size_t)s->n_words * sizeof(int64_t));
+    if (s->words.arena_len) memcpy(bytes, s->words.arena, (size_t)s->words.arena_len);
+    if (s->words.n) memcpy(counts, s->words.counts, (size_t)s->words.n * sizeof(int64_t));
 }
