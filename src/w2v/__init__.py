@@ -15,9 +15,24 @@ _EXPORTS = {  # public name: the module that defines it
     "FormatError": "io",
     "Word2Vec": "model",
     "KeyedVectors": "vectors",
+    "Phrases": "phrases",
+    "FrozenPhrases": "phrases",
+    "Phraser": "phrases",
+    "ENGLISH_CONNECTOR_WORDS": "phrases",
 }
 
-__all__ = ["BuiltinCorpus", "FormatError", "KeyedVectors", "TextCorpus", "Word2Vec", "__version__"]
+__all__ = [
+    "ENGLISH_CONNECTOR_WORDS",
+    "BuiltinCorpus",
+    "FormatError",
+    "FrozenPhrases",
+    "KeyedVectors",
+    "Phraser",
+    "Phrases",
+    "TextCorpus",
+    "Word2Vec",
+    "__version__",
+]
 
 
 def __getattr__(name):

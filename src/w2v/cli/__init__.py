@@ -23,7 +23,7 @@ from .._version import __version__
 
 
 def build_parser():
-    from . import demo, queries, train
+    from . import demo, phrases, queries, train
     from .common import Parser
 
     parser = Parser(
@@ -37,6 +37,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     train.add_parser(sub)
     queries.add_parsers(sub)
+    phrases.add_parser(sub)
     demo.add_parser(sub)
     return parser
 

@@ -242,6 +242,9 @@ void w2v_phrases_keys(const w2v_phrases *p, char *bytes, int64_t *starts, int64_
     if (p->vocab.n) memcpy(counts, p->vocab.counts, (size_t)p->vocab.n * sizeof(int64_t));
 }
 
+/* gensim keeps the min_reduce of a model's first add_vocab nowhere: a merge starts from 1. */
+void w2v_phrases_set_min_reduce(w2v_phrases *p, int64_t min_reduce) { p->min_reduce = min_reduce; }
+
 /* The count of one key (0 if absent). */
 int64_t w2v_phrases_count(const w2v_phrases *p, const char *s, int64_t n) { return st_count(&p->vocab, s, n); }
 
