@@ -227,27 +227,30 @@ def test_encode_with_fixed_vocabulary_maps_unknown_words_to_minus_one(spill_toke
 
 
 def _gensim_pruned_counts(corpus, max_vocab_size):
-    """gensim's scan_vocab with max_vocab_size, written out: count a sentence, then, while over
-    the cap, forget the words seen at most min_reduce times and raise min_reduce by one."""
+    """gensim's scan_vocab with max_vocab_size, written out (utils.prune_vocab keeps the words
+    seen at least min_reduce times): count a sentence, then, while over the cap, forget the words
+    seen fewer than min_reduce times and raise min_reduce by one. Returns the counts and the
+    count up to which the last pruning forgot words (0 if none did or it forgot nothing)."""
     vocab, min_reduce = {}, 1
     for sentence in corpus:
         for word in sentence:
             vocab[word] = vocab.get(word, 0) + 1
         if len(vocab) > max_vocab_size:
-            vocab = {w: c for w, c in vocab.items() if c > min_reduce}
+            vocab = {w: c for w, c in vocab.items() if c >= min_reduce}
             min_reduce += 1
-    return vocab
+    return vocab, max(min_reduce - 2, 0)
 
 
 @pytest.mark.parametrize("max_vocab_size", [5, 20, 60, 10_000])
 def test_max_vocab_size_prunes_while_counting_as_gensim_does(max_vocab_size):
     corpus = _zipf_corpus(3, n_sentences=400, n_words=300)
-    expected = _gensim_pruned_counts(corpus, max_vocab_size)
+    expected, last_cut = _gensim_pruned_counts(corpus, max_vocab_size)
     scan = scan_corpus(corpus, max_vocab_size=max_vocab_size)
     assert dict(zip(scan.words, scan.counts.tolist(), strict=True)) == expected
     assert scan.total_words == sum(len(s) for s in corpus)
     pruned = len(set(_tokens_of(corpus))) > max_vocab_size
-    assert (scan.encoded is None) == pruned and (scan.min_reduce > 0) == pruned
+    assert (scan.encoded is None) == pruned and scan.min_reduce == last_cut
+    assert (last_cut > 0) == (max_vocab_size < 100)  # the cases below the vocabulary really cut
     vocab, encoded, _ = vocabulary_and_corpus(
         corpus, min_count=1, max_final_vocab=None, max_vocab_size=max_vocab_size, max_sentence_length=10_000
     )
@@ -266,6 +269,25 @@ def test_max_vocab_size_equals_gensims_own_scan(gensim_models):
     theirs.build_vocab(corpus)
     vocab, encoded, _ = vocabulary_and_corpus(
         corpus, min_count=1, max_final_vocab=None, max_vocab_size=40, max_sentence_length=10_000
+    )
+    assert dict(zip(vocab.index_to_key, vocab.counts.tolist(), strict=True)) == {
+        w: theirs.wv.get_vecattr(w, "count") for w in theirs.wv.index_to_key
+    }
+    encoded.close()
+
+
+@pytest.mark.parametrize(
+    "corpus",
+    [
+        [["a", "b", "c", "d"], ["a"], ["e"], ["a", "e"]],  # the first pruning (at 1) forgets nothing
+        [["a", "b"], ["c", "d"], ["a", "c"], ["e", "f"], ["a"], ["g", "h", "a"]],
+    ],
+)
+def test_max_vocab_size_prunes_exactly_when_and_what_gensim_prunes(gensim_models, corpus):
+    theirs = gensim_models.Word2Vec(min_count=1, max_vocab_size=3, vector_size=4)
+    theirs.build_vocab(corpus)
+    vocab, encoded, _ = vocabulary_and_corpus(
+        corpus, min_count=1, max_final_vocab=None, max_vocab_size=3, max_sentence_length=10_000
     )
     assert dict(zip(vocab.index_to_key, vocab.counts.tolist(), strict=True)) == {
         w: theirs.wv.get_vecattr(w, "count") for w in theirs.wv.index_to_key

@@ -271,8 +271,8 @@ def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens
 
     ``max_vocab_size`` bounds the words held while counting, as gensim does: whenever, after
     a sentence (a piece of at most ``max_sentence_length`` tokens), more distinct words than
-    that are held, those seen at most ``min_reduce`` times so far are forgotten and
-    ``min_reduce`` goes up by one (starting at 1). Once that happens
+    that are held, those seen fewer than ``min_reduce`` times so far are forgotten and
+    ``min_reduce`` goes up by one (starting at 1, which forgets nothing, as in gensim). Once that happens
     the provisional ids are dropped (``encoded`` is None): counting goes on in a plain counter,
     and the caller encodes the corpus again with the final vocabulary.
     """
@@ -299,14 +299,14 @@ def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens
     words = list(counter)
     _check_tokens(words)
     counts = np.fromiter(counter.values(), np.int64, len(words))
-    return Scan(words, counts, None, total, min_reduce - 1, seen[0])
+    return Scan(words, counts, None, total, max(min_reduce - 2, 0), seen[0])
 
 
 def _prune(counter, min_reduce):
-    """Forget the words seen at most ``min_reduce`` times (gensim's ``prune_vocab``); returns
-    the next ``min_reduce``. As in gensim, one pruning per check: if every word held was seen
-    more often, the next check after the next sentence prunes again with a higher bar."""
-    for word in [w for w, c in counter.items() if c <= min_reduce]:
+    """Forget the words seen fewer than ``min_reduce`` times (gensim's ``prune_vocab``; so the
+    first pruning, at 1, forgets nothing); returns the next ``min_reduce``. As in gensim, one
+    pruning per check: the next check after the next sentence prunes again with a higher bar."""
+    for word in [w for w, c in counter.items() if c < min_reduce]:
         del counter[word]
     return min_reduce + 1
 
