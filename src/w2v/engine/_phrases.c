@@ -36,12 +36,24 @@ typedef struct {
     int64_t total_words; /* every token learned from, connector words included */
     char *buf;           /* a joined candidate being built */
     int64_t buf_cap;
+    /* The phrases alone (export_phrases' keys and scores) for one scoring setting: a table small
+     * enough for the caches, which decides a candidate whose end words hold no delimiter exactly
+     * as the full counts do. Rebuilt when the counts or the setting change. */
+    strtable frozen;
+    double *frozen_scores;
+    int64_t frozen_cap;
+    int frozen_valid;
+    int32_t frozen_scoring;
+    double frozen_threshold;
+    int64_t frozen_min_count;
 } w2v_phrases;
 
 void w2v_phrases_free(w2v_phrases *p) {
     if (!p) return;
     st_free(&p->vocab);
     st_free(&p->connectors);
+    st_free(&p->frozen);
+    free(p->frozen_scores);
     free(p->delim);
     free(p->buf);
     free(p);
@@ -52,7 +64,7 @@ w2v_phrases *w2v_phrases_new(const char *delim, int64_t delim_len, int64_t max_v
     w2v_phrases *p = calloc(1, sizeof(w2v_phrases));
     if (!p) return NULL;
     p->delim = malloc((size_t)delim_len + 1);
-    if (!p->delim || st_init(&p->vocab) || st_init(&p->connectors)) {
+    if (!p->delim || st_init(&p->vocab) || st_init(&p->connectors) || st_init(&p->frozen)) {
         w2v_phrases_free(p);
         return NULL;
     }
@@ -95,6 +107,7 @@ static int count_key(strtable *t, const char *s, int64_t n) {
 int64_t w2v_phrases_learn(w2v_phrases *p, const char *data, const int64_t *token_ends, const int64_t *sentence_ends,
                           int64_t n_sentences) {
     int64_t t = 0;
+    p->frozen_valid = 0;
     for (int64_t s = 0; s < n_sentences; s++) {
         int64_t start = -1; /* the last non-connector token: a candidate's first word */
         for (; t < sentence_ends[s]; t++) {
@@ -119,6 +132,7 @@ int64_t w2v_phrases_learn(w2v_phrases *p, const char *data, const int64_t *token
 
 /* gensim's add_vocab merge: src's counts added to p's, then one pruning if p is over its cap. */
 int64_t w2v_phrases_merge(w2v_phrases *p, const w2v_phrases *src) {
+    p->frozen_valid = 0;
     for (int64_t i = 0; i < src->vocab.n; i++) {
         const int64_t id = st_add(&p->vocab, st_bytes(&src->vocab, i), st_len(&src->vocab, i));
         if (id < 0) return PH_ERR_MEMORY;
@@ -148,9 +162,25 @@ static double score(int scoring, int64_t a, int64_t b, int64_t ab, int64_t len_v
 }
 
 /* gensim's score_candidate for tokens first..last: the score, or NAN if no phrase. */
+static int has_delim(const w2v_phrases *p, const char *s, int64_t n) {
+    for (int64_t j = 0; j + p->delim_len <= n; j++)
+        if (memcmp(s + j, p->delim, (size_t)p->delim_len) == 0) return 1;
+    return 0;
+}
+
 static double candidate(w2v_phrases *p, const char *data, const int64_t *ends, int64_t first, int64_t last,
                         int scoring, double threshold, int64_t min_count, int64_t *err) {
     const int64_t lo_a = first ? ends[first - 1] + 1 : 0, lo_b = last ? ends[last - 1] + 1 : 0;
+    if (p->frozen_valid && !has_delim(p, data + lo_a, ends[first] - lo_a) &&
+        !has_delim(p, data + lo_b, ends[last] - lo_b)) { /* export_phrases split the key into these ends */
+        const int64_t len = join(p, data, ends, first, last);
+        if (len < 0) {
+            *err = PH_ERR_MEMORY;
+            return NAN;
+        }
+        const int64_t id = st_find(&p->frozen, p->buf, len, st_hash(p->buf, len), NULL);
+        return id < 0 ? NAN : p->frozen_scores[id];
+    }
     const int64_t a = st_count(&p->vocab, data + lo_a, ends[first] - lo_a);
     if (a <= 0) return NAN;
     const int64_t b = st_count(&p->vocab, data + lo_b, ends[last] - lo_b);
@@ -169,10 +199,16 @@ static double candidate(w2v_phrases *p, const char *data, const int64_t *ends, i
 /* gensim's analyze_sentence over a batch: out_ends[k] is the end (in tokens) of output token k,
  * out_scores[k] its score (NAN for a single token). Both hold up to n_tokens entries; returns
  * the number of output tokens, or an error. */
+static int64_t freeze(w2v_phrases *p, int32_t scoring, double threshold, int64_t min_count);
+
 int64_t w2v_phrases_apply(w2v_phrases *p, const char *data, const int64_t *token_ends, const int64_t *sentence_ends,
                           int64_t n_sentences, int32_t scoring, double threshold, int64_t min_count, int64_t *out_ends,
                           double *out_scores) {
     int64_t t = 0, k = 0, err = 0;
+    if (!p->frozen_valid || p->frozen_scoring != scoring || p->frozen_threshold != threshold ||
+        p->frozen_min_count != min_count) {
+        if ((err = freeze(p, scoring, threshold, min_count))) return err;
+    }
 #define EMIT(end, sc) (out_ends[k] = (end), out_scores[k] = (sc), k++)
     for (int64_t s = 0; s < n_sentences; s++) {
         int64_t start = -1; /* the pending first word; start + 1 .. t - 1 are connector words */
@@ -231,6 +267,33 @@ int64_t w2v_phrases_export(w2v_phrases *p, int32_t scoring, double threshold, in
     return k;
 }
 
+static int64_t freeze(w2v_phrases *p, int32_t scoring, double threshold, int64_t min_count) {
+    st_free(&p->frozen);
+    p->frozen_valid = 0;
+    if (st_init(&p->frozen)) return PH_ERR_MEMORY;
+    int64_t *ids = malloc((size_t)(p->vocab.n + 1) * sizeof(int64_t));
+    double *scores = malloc((size_t)(p->vocab.n + 1) * sizeof(double));
+    if (!ids || !scores) {
+        free(ids), free(scores);
+        return PH_ERR_MEMORY;
+    }
+    const int64_t k = w2v_phrases_export(p, scoring, threshold, min_count, ids, scores);
+    free(p->frozen_scores);
+    p->frozen_scores = scores;
+    for (int64_t i = 0; i < k; i++) {
+        const int64_t id = st_add(&p->frozen, st_bytes(&p->vocab, ids[i]), st_len(&p->vocab, ids[i]));
+        if (id < 0) {
+            free(ids);
+            return PH_ERR_MEMORY;
+        }
+        scores[id] = scores[i]; /* id <= i: keys are distinct, so each gets the next id */
+    }
+    free(ids);
+    p->frozen_valid = 1, p->frozen_scoring = scoring, p->frozen_threshold = threshold;
+    p->frozen_min_count = min_count;
+    return 0;
+}
+
 /* The table's size, bytes and totals, for export; then its keys ('\n' after each) and counts. */
 void w2v_phrases_sizes(const w2v_phrases *p, int64_t *out) {
     out[0] = p->vocab.n, out[1] = p->vocab.arena_len, out[2] = p->total_words, out[3] = p->min_reduce;
@@ -252,6 +315,7 @@ int64_t w2v_phrases_count(const w2v_phrases *p, const char *s, int64_t n) { retu
  * counts, then the totals. */
 int64_t w2v_phrases_restore(w2v_phrases *p, const char *bytes, const int64_t *starts, const int64_t *counts, int64_t n,
                             int64_t total_words, int64_t min_reduce) {
+    p->frozen_valid = 0;
     for (int64_t i = 0; i < n; i++) {
         const int64_t id = st_add(&p->vocab, bytes + starts[i], starts[i + 1] - 1 - starts[i]);
         if (id < 0) return PH_ERR_MEMORY;
