@@ -22,20 +22,30 @@ PAIRS_RESTRICT_VOCAB = 300000  # gensim's default for word pairs
 
 
 def add_parsers(sub):
-    p = sub.add_parser("similar", help="nearest words by cosine similarity")
+    p = sub.add_parser(
+        "similar",
+        help="nearest words by cosine similarity",
+        description="Nearest words to each WORD; with no WORD, one query a line from standard input (the "
+        "words of a line summed, as word2vec.c's distance does), until EXIT or the end of the input.",
+    )
     p.add_argument("model", help="a model or vectors file")
-    p.add_argument("words", nargs="+", metavar="WORD", help="one query per word")
+    p.add_argument("words", nargs="*", metavar="WORD", help="one query per word (none: read standard input)")
     p.add_argument("--topn", type=int, default=10, help="how many neighbours (default 10)")
     p.add_argument("--restrict-vocab", type=int, help="search only the N most frequent words")
     add_json_flag(p)
     add_common_flags(p)
     p.set_defaults(func=similar)
 
-    p = sub.add_parser("analogy", help="A is to B as C is to ?  (B - A + C)")
+    p = sub.add_parser(
+        "analogy",
+        help="A is to B as C is to ?  (B - A + C)",
+        description="A is to B as C is to ?; with no words, one 'A B C' a line from standard input, as "
+        "word2vec.c's word-analogy reads them, until EXIT or the end of the input.",
+    )
     p.add_argument("model", help="a model or vectors file")
-    p.add_argument("a")
-    p.add_argument("b")
-    p.add_argument("c")
+    p.add_argument("a", nargs="?")
+    p.add_argument("b", nargs="?")
+    p.add_argument("c", nargs="?")
     p.add_argument("--topn", type=int, default=5, help="how many answers (default 5)")
     p.add_argument("--method", choices=["3cosadd", "3cosmul"], default="3cosadd", help="default 3cosadd")
     add_json_flag(p)
@@ -108,34 +118,97 @@ def _rows(pairs):
     return [{"word": w, "similarity": round(s, 6)} for w, s in pairs]
 
 
+def _stdin_queries(prompt):
+    """The lines of standard input, split into words, until EXIT or the end (a prompt on a terminal)."""
+    import sys
+
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            print(prompt, end="", flush=True)
+        line = sys.stdin.readline()
+        if not line or line.strip() == "EXIT":
+            return
+        if line.strip():
+            yield line.split()
+
+
+def _print_pairs(title, pairs):
+    print(title)
+    width = max((len(w) for w, _ in pairs), default=0)
+    for rank, (w, s) in enumerate(pairs, 1):
+        print(f"  {rank:2d}. {w:<{width}}  {s:.4f}")
+
+
+def _each_query(queries, answer, show):
+    """Answer each query; an unknown word (or a malformed line) on standard input is reported
+    on that line and the next query follows, as word2vec.c's distance does."""
+    from .common import one_line
+
+    for query in queries:
+        try:
+            result = answer(query)
+        except (KeyError, ValueError) as exc:
+            print(f"w2v: {one_line(exc)}", flush=True)
+            continue
+        show(query, result)
+
+
 def similar(args):
     _positive("topn", args.topn)
     _positive("restrict-vocab", args.restrict_vocab)
     kv = load_vectors(args.model)
-    answers = {w: kv.most_similar(w, topn=args.topn, restrict_vocab=args.restrict_vocab) for w in args.words}
+
+    def answer(words):
+        return kv.most_similar(positive=list(words), topn=args.topn, restrict_vocab=args.restrict_vocab)
+
+    if not args.words:
+
+        def show(words, pairs):
+            if args.json:
+                print_json({"query": " ".join(words), "neighbours": _rows(pairs)})
+            else:
+                _print_pairs(f"nearest to {' '.join(words)!r}:", pairs)
+            print(flush=True)
+
+        _each_query(_stdin_queries("Enter word or sentence (EXIT to break): "), answer, show)
+        return 0
+    answers = {w: answer([w]) for w in args.words}
     if args.json:
         print_json([{"query": w, "neighbours": _rows(pairs)} for w, pairs in answers.items()])
         return 0
     for i, (word, pairs) in enumerate(answers.items()):
-        print(("\n" if i else "") + f"nearest to {word!r}:")
-        width = max((len(w) for w, _ in pairs), default=0)
-        for rank, (w, s) in enumerate(pairs, 1):
-            print(f"  {rank:2d}. {w:<{width}}  {s:.4f}")
+        _print_pairs(("\n" if i else "") + f"nearest to {word!r}:", pairs)
     return 0
 
 
 def analogy(args):
     _positive("topn", args.topn)
+    given = [w for w in (args.a, args.b, args.c) if w is not None]
+    if len(given) not in (0, 3):
+        raise UserError(
+            "give three words A B C (A is to B as C is to ?), or none to read them from standard input"
+        )
     kv = load_vectors(args.model)
-    query = {"positive": [args.b, args.c], "negative": [args.a], "topn": args.topn}
-    pairs = kv.most_similar(**query) if args.method == "3cosadd" else kv.most_similar_cosmul(**query)
-    if args.json:
-        print_json({"a": args.a, "b": args.b, "c": args.c, "method": args.method, "answers": _rows(pairs)})
+
+    def answer(words):
+        if len(words) != 3:
+            raise ValueError(f"give three words a line (A B C), not {len(words)}")
+        a, b, c = words
+        query = {"positive": [b, c], "negative": [a], "topn": args.topn}
+        return kv.most_similar(**query) if args.method == "3cosadd" else kv.most_similar_cosmul(**query)
+
+    def show(words, pairs):
+        a, b, c = words
+        if args.json:
+            print_json({"a": a, "b": b, "c": c, "method": args.method, "answers": _rows(pairs)})
+        else:
+            _print_pairs(f"{a} : {b} :: {c} : ?   ({args.method})", pairs)
+
+    if not given:
+        _each_query(_stdin_queries("Enter three words (EXIT to break): "), answer, show)
         return 0
-    print(f"{args.a} : {args.b} :: {args.c} : ?   ({args.method})")
-    width = max((len(w) for w, _ in pairs), default=0)
-    for rank, (w, s) in enumerate(pairs, 1):
-        print(f"  {rank:2d}. {w:<{width}}  {s:.4f}")
+    show(given, answer(given))
     return 0
 
 
