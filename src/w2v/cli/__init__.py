@@ -23,7 +23,7 @@ from .._version import __version__
 
 
 def build_parser():
-    from . import demo, phrases, queries, train
+    from . import demo, phrases, queries, train, word2vec_c
     from .common import Parser
 
     parser = Parser(
@@ -38,6 +38,7 @@ def build_parser():
     train.add_parser(sub)
     queries.add_parsers(sub)
     phrases.add_parser(sub)
+    word2vec_c.add_parser(sub)
     demo.add_parser(sub)
     return parser
 
