@@ -47,6 +47,28 @@ BUILTIN_CORPORA = {  # name: (file in w2v/data, what a sentence is)
 }
 
 
+TOKENIZERS = ("whitespace", "simple")  # or a regular expression
+
+
+def token_pattern(tokenizer):
+    """The compiled pattern of a tokenizer: None for "whitespace" (str.split), w2v's word pattern
+    for "simple" (letters and digits, inner apostrophes), else ``tokenizer`` as a regular
+    expression whose matches are the tokens (ValueError if it is not one)."""
+    if tokenizer == "whitespace":
+        return None
+    if tokenizer == "simple":
+        return _TOKEN
+    if not isinstance(tokenizer, str) or not tokenizer:
+        raise ValueError(
+            f"tokenizer must be 'whitespace', 'simple' or a regular expression, not {tokenizer!r}"
+        )
+    try:
+        pattern = re.compile(tokenizer)
+    except re.error as exc:
+        raise ValueError(f"tokenizer {tokenizer!r} is not a valid regular expression ({exc})") from None
+    return pattern
+
+
 def tokenize(text):
     """Lower-case ``text`` and split it into words (letters/digits and inner apostrophes)."""
     return _TOKEN.findall(text.lower().translate(_APOSTROPHES))
@@ -172,16 +194,44 @@ class TextCorpus:
     Re-iterable: each ``iter()`` reads the files again from the start.
     """
 
-    def __init__(self, path, max_sentence_length=MAX_SENTENCE_LENGTH, chunk_bytes=CHUNK_BYTES):
+    def __init__(
+        self,
+        path,
+        max_sentence_length=MAX_SENTENCE_LENGTH,
+        chunk_bytes=CHUNK_BYTES,
+        *,
+        lowercase=False,
+        tokenizer="whitespace",
+    ):
         self.path = Path(path)
         self.max_sentence_length = _whole_number("max_sentence_length", max_sentence_length, 1)
         self.chunk_bytes = _whole_number("chunk_bytes", chunk_bytes, 1, MAX_CHUNK_BYTES)
+        if not isinstance(lowercase, bool):
+            raise ValueError(f"lowercase must be True or False, got {lowercase!r}")
+        self.lowercase, self.tokenizer = lowercase, tokenizer
+        self._pattern = token_pattern(tokenizer)
         self.invalid_utf8 = 0  # bytes replaced during the last complete pass
         if not self.path.exists():
             raise CorpusError(f"corpus {str(self.path)!r} does not exist")
 
     def __repr__(self):
         return f"TextCorpus({str(self.path)!r})"
+
+    @property
+    def plain(self):
+        """True if tokens are the whitespace-separated words as they are (no case folding, no
+        tokenizer): what the compiled vocabulary pass reads."""
+        return self._pattern is None and not self.lowercase
+
+    def _split(self, text):
+        """The tokens of ``text`` (complete tokens only: tokens never span whitespace)."""
+        if self.lowercase:
+            text = text.lower()
+        if self._pattern is None:
+            return text.split()
+        if self.tokenizer == "simple":
+            text = text.translate(_APOSTROPHES)
+        return [m.group(0) for m in self._pattern.finditer(text) if m.group(0)]  # whole matches, not groups
 
     def __iter__(self):
         counter = _ReplacementCounter()
@@ -227,20 +277,20 @@ class TextCorpus:
             lines = text.split("\n")
             carry = lines.pop()  # the unfinished last line
             for line in lines:
-                pending.extend(line.split())
+                pending.extend(self._split(line))
                 yield from _pieces(pending, limit)
                 pending.clear()
             if not data:
-                pending.extend(carry.split())
+                pending.extend(self._split(carry))
                 yield from _pieces(pending, limit)
                 return
             if carry[-1:].isspace():  # every token of the long line so far is complete
-                pending.extend(carry.split())
+                pending.extend(self._split(carry))
                 carry = ""
             else:  # keep the last, maybe unfinished, token (str.split's idea of whitespace)
                 parts = carry.rsplit(None, 1)
                 if len(parts) == 2:
-                    pending.extend(parts[0].split())
+                    pending.extend(self._split(parts[0]))
                 carry = parts[-1] if parts else ""  # the token alone, without the spaces before it
                 if len(carry) > self.chunk_bytes:
                     raise CorpusError(

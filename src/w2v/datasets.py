@@ -74,15 +74,17 @@ def cache_dir():
     return Path(base) / "w2v"
 
 
-def resolve_corpus(spec, *, progress=True):
-    """A corpus object for a path (file or folder) or the name of a known corpus."""
+def resolve_corpus(spec, *, progress=True, **reading):
+    """A corpus object for a path (file or folder) or the name of a known corpus. ``reading``
+    (``lowercase``, ``tokenizer``) applies to files; the built-in corpora are read their own way
+    (lower-cased, the "simple" tokenizer)."""
     spec = os.fspath(spec)
     if spec in BUILTIN_CORPORA:
         return BuiltinCorpus(spec)
     if spec in REMOTE and not os.path.exists(spec):
-        return TextCorpus(fetch(REMOTE[spec], progress=progress))
+        return TextCorpus(fetch(REMOTE[spec], progress=progress), **reading)
     if os.path.exists(spec):
-        return TextCorpus(spec)
+        return TextCorpus(spec, **reading)
     raise FileNotFoundError(
         f"corpus {spec!r} is neither a file or folder nor a known corpus ({', '.join(known_corpora())})"
     )

@@ -151,6 +151,9 @@ class Word2Vec(VocabularyMethods, GensimMethods):
         self.raw_vocab = None  # the counts before trimming, with keep_raw_vocab=True
         self.training_problem_ = None  # why the last run trained nothing, if it did not
         self.corpus_ = None  # what the model was trained on (a name or path), when known
+        # how its text was read, when known: {"lowercase": bool, "tokenizer": name or regex};
+        # queries fold their words to lower case when the text was
+        self.tokenizer_ = None
         self._encoded = None  # (what it was built from, EncodedCorpus) kept from build_vocab for train
         self._run = None  # the RunState of a training run that was stopped before its end
         if sentences is not None or corpus_file is not None:

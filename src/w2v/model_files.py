@@ -34,6 +34,7 @@ def to_file(model):
         "run": None if model.run_state is None else model.run_state.to_json(),
         "corpus": model.corpus_,
         "comment": model.comment,
+        "tokenizer": model.tokenizer_,
     }
     arrays = {
         "w_in": model.wv.vectors,
@@ -84,7 +85,22 @@ def apply_file(model, saved):
         if value is not None and not isinstance(value, str):
             raise ValueError(f"the {key} record is damaged")
     model.corpus_, model.comment = state.get("corpus"), state.get("comment")
+    model.tokenizer_ = _tokenizer_record(state.get("tokenizer"))
     return model
+
+
+def _tokenizer_record(record):
+    """How the model's text was read, checked (None in files from before it was recorded)."""
+    if record is None:
+        return None
+    if (
+        not isinstance(record, dict)
+        or set(record) != {"lowercase", "tokenizer"}
+        or not isinstance(record["lowercase"], bool)
+        or not isinstance(record["tokenizer"], str)
+    ):
+        raise ValueError("the tokenizer record is damaged")
+    return dict(record)
 
 
 def params_of(saved):

@@ -26,7 +26,7 @@ from .engine import scanner
 
 def scan_corpus(sentences, max_sentence_length=MAX_SENTENCE_LENGTH, spill_tokens=None, max_vocab_size=None):
     """The vocabulary pass (:func:`w2v.vocab.scan_corpus`'s contract), compiled for a TextCorpus."""
-    if type(sentences) is TextCorpus and max_vocab_size is None and scanner.available():
+    if type(sentences) is TextCorpus and sentences.plain and max_vocab_size is None and scanner.available():
         return scan_text(sentences, max_sentence_length, spill_tokens)
     return vocab.scan_corpus(sentences, max_sentence_length, spill_tokens, max_vocab_size)
 

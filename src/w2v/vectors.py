@@ -203,10 +203,17 @@ class KeyedVectors(VectorQueries, VectorFiles, GensimLegacy):
         """'word 'x' is not in the vocabulary' plus close spellings that are, if any."""
         message = f"word {word!r} is not in the vocabulary"
         if isinstance(word, str) and self.index_to_key:
-            known = [k for k in self.index_to_key[:_SUGGEST_FROM] if isinstance(k, str)]
-            close = difflib.get_close_matches(word, known, n=3, cutoff=0.75)
-            if close:
-                message += " (did you mean " + ", ".join(repr(w) for w in close) + "?)"
+            folded = {}  # lower case -> the most frequent spelling (case does not count when matching)
+            for k in self.index_to_key[:_SUGGEST_FROM]:
+                if isinstance(k, str):
+                    folded.setdefault(k.lower(), k)
+            same = [folded[word.lower()]] if word.lower() in folded else []
+            close = [
+                folded[c] for c in difflib.get_close_matches(word.lower(), list(folded), n=3, cutoff=0.75)
+            ]
+            suggestions = list(dict.fromkeys(same + close))[:3]
+            if suggestions:
+                message += " (did you mean " + ", ".join(repr(w) for w in suggestions) + "?)"
         return message
 
     def get_vector(self, key, norm=False):

@@ -134,3 +134,46 @@ def add_common_flags(parser):
         "--quiet", "-q", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def add_reading_flags(parser):
+    """--lowercase and --tokenizer: how a corpus file's lines become tokens."""
+    group = parser.add_argument_group("reading the corpus (files; built-in corpora are read their own way)")
+    group.add_argument("--lowercase", action="store_true", help="fold the text to lower case")
+    group.add_argument(
+        "--tokenizer",
+        default="whitespace",
+        metavar="NAME_OR_REGEX",
+        help="whitespace (default: tokens are what spaces separate, as word2vec.c and gensim's "
+        "LineSentence), "
+        "simple (words of letters and digits, inner apostrophes kept: how the shipped corpora are read), "
+        "or a regular expression whose matches are the tokens",
+    )
+
+
+class spooled_stdin:
+    """``-`` as a corpus: standard input copied to a temporary file (a corpus is read more than
+    once), removed afterwards. Use as a context manager giving the path to read."""
+
+    def __init__(self, spec):
+        self.spec, self.path = spec, None
+
+    def __enter__(self):
+        import shutil
+        import tempfile
+
+        if self.spec != "-":
+            return self.spec
+        with tempfile.NamedTemporaryFile("wb", prefix="w2v-stdin-", suffix=".txt", delete=False) as f:
+            self.path = f.name
+            try:
+                shutil.copyfileobj(sys.stdin.buffer, f, 1 << 20)
+            except BaseException:  # Ctrl-C or a full disk while copying: leave nothing behind
+                f.close()
+                os.unlink(self.path)
+                raise
+        return self.path
+
+    def __exit__(self, *exc):
+        if self.path:
+            os.unlink(self.path)

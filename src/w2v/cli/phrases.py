@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from .common import UserError, add_common_flags, check_outputs
+from .common import UserError, add_common_flags, add_reading_flags, check_outputs, spooled_stdin
 
 DEFAULT_THRESHOLD = {"default": 10.0, "npmi": 0.5, "word2phrase": 100.0}
 
@@ -30,7 +30,7 @@ def add_parser(sub):
             "byte (threshold 100)."
         ),
     )
-    p.add_argument("corpus", help="the text to read")
+    p.add_argument("corpus", help="the text to read (- for standard input)")
     p.add_argument("-o", "--output", required=True, help="the text file to write")
     p.add_argument("--scoring", choices=sorted(DEFAULT_THRESHOLD), default="default")
     p.add_argument(
@@ -48,6 +48,7 @@ def add_parser(sub):
     )
     p.add_argument("--max-vocab-size", type=int, default=40_000_000, help="most keys held while counting")
     p.add_argument("--save-model", help="also save the last pass's model here (w2v.Phrases.load reads it)")
+    add_reading_flags(p)
     add_common_flags(p)
     p.set_defaults(func=run)
 
@@ -66,19 +67,28 @@ def run(args):
         raise UserError(f"--min-count must be >= 1, got {args.min_count}")
     if args.scoring == "word2phrase" and (args.delimiter != "_" or args.connector_words != "none"):
         raise UserError("--scoring word2phrase joins with '_' and has no connector words")
+    if args.scoring == "word2phrase" and (args.lowercase or args.tokenizer != "whitespace"):
+        raise UserError(
+            "--scoring word2phrase reads the text as word2phrase does: no --lowercase or --tokenizer"
+        )
     if args.scoring == "word2phrase" and args.save_model:
         raise UserError("--save-model keeps gensim-style models; word2phrase has none to keep")
     threshold = DEFAULT_THRESHOLD[args.scoring] if args.threshold is None else args.threshold
     outputs = [("output", args.output)] + ([("model", args.save_model)] if args.save_model else [])
-    check_outputs(outputs, inputs=[("corpus", args.corpus)])
-    corpus = TextCorpus(args.corpus)
+    check_outputs(outputs, inputs=[("corpus", None if args.corpus == "-" else args.corpus)])
+    with spooled_stdin(args.corpus) as path:
+        corpus = TextCorpus(path, lowercase=args.lowercase, tokenizer=args.tokenizer)
+        _run(args, corpus, threshold)
+    return 0
+
+
+def _run(args, corpus, threshold):
     started = time.perf_counter()
     if args.scoring == "word2phrase":
         _word2phrase(args, corpus, threshold)
     else:
         _gensim_style(args, corpus, threshold)
     _say(args, f"wrote {args.output} in {time.perf_counter() - started:.1f} s")
-    return 0
 
 
 def _gensim_style(args, corpus, threshold):

@@ -118,6 +118,21 @@ def _rows(pairs):
     return [{"word": w, "similarity": round(s, 6)} for w, s in pairs]
 
 
+def _folding(path):
+    """``str.lower`` if the model in ``path`` was trained on lower-cased text (its tokenizer record),
+    else the identity: queries are read the way the corpus was."""
+    from ..io.native import load_native
+
+    try:
+        kind, meta, _ = load_native(path, mmap=True, verify=False)
+    except Exception:  # not a native model (word2vec files and the like): no record to follow
+        return lambda word: word
+    record = (meta.get("state") or {}).get("tokenizer") if kind == "model" else None
+    if isinstance(record, dict) and record.get("lowercase") is True:
+        return str.lower
+    return lambda word: word
+
+
 def _stdin_queries(prompt):
     """The lines of standard input, split into words, until EXIT or the end (a prompt on a terminal)."""
     import sys
@@ -157,10 +172,11 @@ def _each_query(queries, answer, show):
 def similar(args):
     _positive("topn", args.topn)
     _positive("restrict-vocab", args.restrict_vocab)
-    kv = load_vectors(args.model)
+    kv, fold = load_vectors(args.model), _folding(args.model)
 
     def answer(words):
-        return kv.most_similar(positive=list(words), topn=args.topn, restrict_vocab=args.restrict_vocab)
+        words = [fold(w) for w in words]
+        return kv.most_similar(positive=words, topn=args.topn, restrict_vocab=args.restrict_vocab)
 
     if not args.words:
 
@@ -189,12 +205,12 @@ def analogy(args):
         raise UserError(
             "give three words A B C (A is to B as C is to ?), or none to read them from standard input"
         )
-    kv = load_vectors(args.model)
+    kv, fold = load_vectors(args.model), _folding(args.model)
 
     def answer(words):
         if len(words) != 3:
             raise ValueError(f"give three words a line (A B C), not {len(words)}")
-        a, b, c = words
+        a, b, c = (fold(w) for w in words)
         query = {"positive": [b, c], "negative": [a], "topn": args.topn}
         return kv.most_similar(**query) if args.method == "3cosadd" else kv.most_similar_cosmul(**query)
 

@@ -30,7 +30,7 @@ import threading
 import time
 
 from ..io.atomic import remove_stale_temporaries, resolve_output
-from .common import UserError, add_common_flags, check_input, check_outputs
+from .common import UserError, add_common_flags, add_reading_flags, check_input, check_outputs
 
 logger = logging.getLogger("w2v")
 
@@ -98,7 +98,11 @@ def add_parser(sub):
             "downloaded on first use). Ctrl-C stops at a safe point and saves a checkpoint."
         ),
     )
-    p.add_argument("corpus", nargs="?", help="a file, a folder, or a known corpus name (default: moby-dick)")
+    p.add_argument(
+        "corpus",
+        nargs="?",
+        help="a file, a folder, a known corpus name (default: moby-dick), or - for standard input",
+    )
     p.add_argument("-o", "--output", required=True, help="the model file to write (native format)")
     p.add_argument(
         "--vectors", help="also write the word vectors here (.bin, .txt or .vec: word2vec formats)"
@@ -106,6 +110,7 @@ def add_parser(sub):
     group = p.add_argument_group("model and training (names and defaults as in gensim's Word2Vec)")
     for flag, dest, kind, text in PARAMS:
         group.add_argument(flag, dest=dest, type=kind, default=None, help=text, metavar=dest.upper())
+    add_reading_flags(p)
     ckpt = p.add_argument_group("checkpoints")
     ckpt.add_argument(
         "--checkpoint", help="where checkpoints go (default: OUTPUT.ckpt; removed once the model is saved)"
@@ -198,7 +203,13 @@ def _identity(path):
 
 
 def run(args):
-    with Signals() as signals:
+    from .common import spooled_stdin
+
+    if args.corpus == "-" and args.resume:
+        raise UserError("a resumed run reads the corpus it was trained on again: give its file, not -")
+    args.from_stdin = args.corpus == "-"
+    with spooled_stdin(args.corpus) as path, Signals() as signals:
+        args.corpus = path
         try:
             return _run(args, signals)
         except Interrupted as e:
@@ -208,6 +219,7 @@ def run(args):
 
 
 def _run(args, signals):
+    from ..corpus import TextCorpus
     from ..datasets import resolve_corpus
     from ..model import Word2Vec
     from ..storage import check_vectors_output, format_for_output
@@ -266,7 +278,10 @@ def _run(args, signals):
             "(--checkpoint)"
         )
 
-    corpus = resolve_corpus(spec, progress=not args.quiet)
+    reading = {"lowercase": args.lowercase, "tokenizer": args.tokenizer}
+    if args.resume and model.tokenizer_ is not None:
+        reading = dict(model.tokenizer_)  # the stopped run's reading, whatever the flags say
+    corpus = resolve_corpus(spec, progress=not args.quiet, **reading)
     if args.resume:
         model.progress = progress
         logger.info(
@@ -274,7 +289,9 @@ def _run(args, signals):
         )
     else:
         model.build_vocab(corpus)
-        model.corpus_ = _corpus_label(spec)
+        model.corpus_ = "-" if args.from_stdin else _corpus_label(spec)
+        builtin = not isinstance(corpus, TextCorpus)
+        model.tokenizer_ = {"lowercase": True, "tokenizer": "simple"} if builtin else reading
     if args.vectors:  # a word the vectors format cannot hold is refused now, not after training
         check_vectors_output(args.vectors, model.wv.index_to_key)
 
