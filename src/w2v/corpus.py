@@ -191,7 +191,11 @@ def _zip_error(name, exc, method=None):
 class TextCorpus:
     """Whitespace-tokenised sentences, one per line, from a file or a folder.
 
-    Re-iterable: each ``iter()`` reads the files again from the start.
+    ``lowercase`` folds the text to lower case; ``tokenizer`` is "whitespace" (the default: what
+    spaces separate, as word2vec.c and gensim's LineSentence read), "simple" (words of letters
+    and digits with inner apostrophes, as the built-in corpora are read) or a regular expression
+    whose whole matches are the tokens (a match never spans whitespace where a very long line is
+    read in pieces). Re-iterable: each ``iter()`` reads the files again from the start.
     """
 
     def __init__(

@@ -58,6 +58,47 @@ def _say(args, text):
         print(text, file=sys.stderr, flush=True)
 
 
+class _Progress:
+    """What a pass has read so far: a live line on a terminal (every 0.5 s), a line every 10 s
+    otherwise; nothing with --quiet."""
+
+    def __init__(self, args, label, unit):
+        self.quiet, self.label, self.unit = args.quiet, label, unit
+        self.live = sys.stderr.isatty()
+        self.every = 0.5 if self.live else 10.0
+        self.start = self.last = time.perf_counter()
+        self.done = 0
+
+    def add(self, n):
+        self.done += n
+        now = time.perf_counter()
+        if not self.quiet and now - self.last >= self.every:
+            self.last = now
+            text = f"{self.label}: {self.done:,} {self.unit} ({self.done / (now - self.start) / 1e3:,.0f}k/s)"
+            print(
+                ("\r" + text) if self.live else text,
+                end="" if self.live else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def close(self):
+        if not self.quiet and self.live and self.done:
+            print(file=sys.stderr, flush=True)
+
+    def sentences(self, sentences):
+        for sentence in sentences:
+            self.add(len(sentence))
+            yield sentence
+        self.close()
+
+    def chunks(self, chunks):
+        for data in chunks:
+            self.add(len(data))
+            yield data
+        self.close()
+
+
 def run(args):
     from ..corpus import TextCorpus
 
@@ -98,8 +139,9 @@ def _gensim_style(args, corpus, threshold):
     connectors = ENGLISH_CONNECTOR_WORDS if args.connector_words == "english" else frozenset()
     models, source = [], corpus
     for n in range(args.passes):
+        counting = _Progress(args, f"pass {n + 1}: counting", "words")
         model = Phrases(
-            source,
+            counting.sentences(source),
             min_count=args.min_count,
             threshold=threshold,
             max_vocab_size=args.max_vocab_size,
@@ -114,7 +156,7 @@ def _gensim_style(args, corpus, threshold):
         models.append(model)
         source = model[source]
     with atomic_write(args.output, "wb") as out:
-        sentences = corpus
+        sentences = _Progress(args, f"writing {args.output}", "words").sentences(corpus)
         for model in models:
             sentences = apply_corpus(model, sentences)
         for sentence in sentences:
@@ -136,7 +178,7 @@ def _word2phrase(args, corpus, threshold):
     try:
         for n in range(args.passes):
             w2p = Word2Phrase(args.min_count, threshold)
-            for data in _chunks(source):
+            for data in _Progress(args, f"pass {n + 1}: counting", "bytes").chunks(_chunks(source)):
                 w2p.count(data)
             last = n == args.passes - 1
             if last:
@@ -145,7 +187,7 @@ def _word2phrase(args, corpus, threshold):
                 fd, temporary = tempfile.mkstemp(prefix="w2v-phrases-", suffix=".txt")
                 target = os.fdopen(fd, "wb")
             with target as out:
-                for data in _chunks(source):
+                for data in _Progress(args, f"pass {n + 1}: writing", "bytes").chunks(_chunks(source)):
                     out.write(w2p.write(data))
             words, keys, written, joined = w2p.stats()
             _say(args, f"pass {n + 1}: {words:,} words, {keys:,} words and pairs counted, {joined:,} joined")
