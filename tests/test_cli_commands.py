@@ -201,6 +201,8 @@ def start_and_signal(args, signum, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # SIGINT as a foreground command gets it, even when these tests run as a background job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     started = time.monotonic()
     for line in proc.stderr:  # the vocabulary line comes just before training starts

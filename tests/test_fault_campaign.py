@@ -40,6 +40,12 @@ def w2v(*args, timeout=TIMEOUT):
     )
 
 
+def default_sigint():
+    """In the child, SIGINT as a foreground command gets it: a test run as a shell's background
+    job inherits it ignored, and Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args, python_flags=()):
     return subprocess.Popen(
         [sys.executable, *python_flags, "-m", "w2v", *map(str, args)],
@@ -47,6 +53,7 @@ def start(*args, python_flags=()):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
 
 
