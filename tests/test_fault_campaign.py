@@ -357,3 +357,24 @@ def test_ctrl_c_while_w2v_is_starting(tmp_path):
     assert "Traceback" not in err, err
     assert len([line for line in err.splitlines() if line.startswith("w2v:")]) == 1, err
     assert sorted(os.listdir(folder)) == ["notes.txt"]
+
+
+def test_a_background_job_that_ignores_ctrl_c_keeps_ignoring_it(tmp_path):
+    """Started with SIGINT ignored (as a shell starts a background job), w2v ignores it during
+    training too, as it does while starting: the run finishes and saves; SIGTERM still stops it."""
+    folder = new_folder(tmp_path, "background")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "w2v", "train", "-o", str(folder / "m.w2v"), *SLOW],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    found, lines = read_until(proc.stderr, "vocabulary:")
+    assert found, "".join(lines)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 0, err
+    assert (folder / "m.w2v").exists() and not (folder / "m.w2v.ckpt").exists()

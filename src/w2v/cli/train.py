@@ -163,7 +163,11 @@ class Signals:
         self.previous = {}
 
     def __enter__(self):
-        self.previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        for s in (signal.SIGINT, signal.SIGTERM):
+            # A signal the command was started ignoring stays ignored (a shell's background job
+            # ignores Ctrl-C, and Python honours that before this point too).
+            if signal.getsignal(s) is not signal.SIG_IGN:
+                self.previous[s] = signal.signal(s, self._on_signal)
         return self
 
     def __exit__(self, *exc):
