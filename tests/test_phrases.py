@@ -83,6 +83,13 @@ def test_frozen_phrases_equal_gensims(gensim_models, name):
     plain = [s for s in sentences if not any("_" in w for w in s)]
     assert len(plain) > 100
     assert [frozen_ours[s] for s in plain] == [ours[s] for s in plain]
+    # the compiled joining follows a changed threshold and changed phrasegrams, as the dict would
+    frozen_ours.threshold = frozen_theirs.threshold = 1e9
+    assert [frozen_ours[s] for s in sentences] == [frozen_theirs[s] for s in sentences]
+    frozen_ours.threshold = frozen_theirs.threshold = SETTINGS[name]["threshold"]
+    for grams in (frozen_ours.phrasegrams, frozen_theirs.phrasegrams):
+        grams[next(iter(grams))] = -1e9  # the first phrase no longer scores
+    assert [frozen_ours[s] for s in sentences] == [frozen_theirs[s] for s in sentences]
 
 
 def test_add_vocab_merges_counts_as_gensim_does(gensim_models):

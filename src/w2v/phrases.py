@@ -198,6 +198,21 @@ def _join_runs(tokens, lo, ends, delimiter):
     return out
 
 
+def _apply_compiled(table, sentences, scoring, threshold, min_count, delimiter):
+    """``table``'s joining of a batch of sentences, back as token lists."""
+    data, token_ends, sentence_ends = pack(sentences)
+    ends, _ = table.apply(data, token_ends, sentence_ends, scoring, threshold, min_count)
+    tokens = [t for s in sentences for t in s]
+    ends, out, first = ends.tolist(), [], 0
+    for start, stop in zip([0, *sentence_ends[:-1].tolist()], sentence_ends.tolist(), strict=True):
+        last = first
+        while last < len(ends) and ends[last] <= stop:
+            last += 1
+        out.append(_join_runs(tokens, start, ends[first:last], delimiter))
+        first = last
+    return out
+
+
 class Phrases(_Transformation):
     """Detect phrases from collocation counts (gensim 4.4's ``Phrases``; see the module doc)."""
 
@@ -302,19 +317,9 @@ class Phrases(_Transformation):
     def _apply_batch(self, sentences):
         if self.scoring_name is None:  # a custom scorer: Python, candidate by candidate
             return super()._apply_batch(sentences)
-        data, token_ends, sentence_ends = pack(sentences)
-        ends, _ = self._table.apply(
-            data, token_ends, sentence_ends, self.scoring_name, self.threshold, self.min_count
+        return _apply_compiled(
+            self._table, sentences, self.scoring_name, self.threshold, self.min_count, self.delimiter
         )
-        tokens = [t for s in sentences for t in s]
-        ends, out, first = ends.tolist(), [], 0
-        for start, stop in zip([0, *sentence_ends[:-1].tolist()], sentence_ends.tolist(), strict=True):
-            last = first
-            while last < len(ends) and ends[last] <= stop:
-                last += 1
-            out.append(_join_runs(tokens, start, ends[first:last], self.delimiter))
-            first = last
-        return out
 
     def export_phrases(self):
         """``{phrase: score}`` for every joined candidate in ``vocab`` that scores as a phrase."""
@@ -407,6 +412,24 @@ class FrozenPhrases(_Transformation):
         return f"FrozenPhrases<{n} phrases, min_count={self.min_count}, threshold={self.threshold}>"
 
     __repr__ = __str__
+
+    def _apply_batch(self, sentences):
+        """The phrases joined by compiled code (the table is built from ``phrasegrams`` once)."""
+        grams = self.phrasegrams  # rebuilt when replaced, resized or rescored
+        key = (
+            id(grams),
+            len(grams),
+            math.fsum(grams.values()),
+            self.delimiter,
+            frozenset(self.connector_words),
+        )
+        if getattr(self, "_table_key", None) != key:
+            self._table = PhraseTable(self.delimiter, 1, self.connector_words)
+            self._table.set_frozen(list(self.phrasegrams), list(self.phrasegrams.values()))
+            self._table_key = key
+        return _apply_compiled(
+            self._table, sentences, "default", self.threshold, self.min_count, self.delimiter
+        )
 
     def score_candidate(self, word_a, word_b, in_between):
         phrase = self.delimiter.join([word_a, *in_between, word_b])

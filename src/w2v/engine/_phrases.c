@@ -46,6 +46,7 @@ typedef struct {
     int32_t frozen_scoring;
     double frozen_threshold;
     int64_t frozen_min_count;
+    int frozen_only; /* a FrozenPhrases: no counts, every candidate decided by the phrase table */
 } w2v_phrases;
 
 void w2v_phrases_free(w2v_phrases *p) {
@@ -171,6 +172,15 @@ static int has_delim(const w2v_phrases *p, const char *s, int64_t n) {
 static double candidate(w2v_phrases *p, const char *data, const int64_t *ends, int64_t first, int64_t last,
                         int scoring, double threshold, int64_t min_count, int64_t *err) {
     const int64_t lo_a = first ? ends[first - 1] + 1 : 0, lo_b = last ? ends[last - 1] + 1 : 0;
+    if (p->frozen_only) { /* FrozenPhrases.score_candidate: the joined key's score, if above threshold */
+        const int64_t len = join(p, data, ends, first, last);
+        if (len < 0) {
+            *err = PH_ERR_MEMORY;
+            return NAN;
+        }
+        const int64_t id = st_find(&p->frozen, p->buf, len, st_hash(p->buf, len), NULL);
+        return id >= 0 && p->frozen_scores[id] > threshold ? p->frozen_scores[id] : NAN;
+    }
     if (p->frozen_valid && !has_delim(p, data + lo_a, ends[first] - lo_a) &&
         !has_delim(p, data + lo_b, ends[last] - lo_b)) { /* export_phrases split the key into these ends */
         const int64_t len = join(p, data, ends, first, last);
@@ -205,8 +215,8 @@ int64_t w2v_phrases_apply(w2v_phrases *p, const char *data, const int64_t *token
                           int64_t n_sentences, int32_t scoring, double threshold, int64_t min_count, int64_t *out_ends,
                           double *out_scores) {
     int64_t t = 0, k = 0, err = 0;
-    if (!p->frozen_valid || p->frozen_scoring != scoring || p->frozen_threshold != threshold ||
-        p->frozen_min_count != min_count) {
+    if (!p->frozen_only && (!p->frozen_valid || p->frozen_scoring != scoring || p->frozen_threshold != threshold ||
+        p->frozen_min_count != min_count)) {
         if ((err = freeze(p, scoring, threshold, min_count))) return err;
     }
 #define EMIT(end, sc) (out_ends[k] = (end), out_scores[k] = (sc), k++)
@@ -303,6 +313,24 @@ void w2v_phrases_keys(const w2v_phrases *p, char *bytes, int64_t *starts, int64_
     if (p->vocab.arena_len) memcpy(bytes, p->vocab.arena, (size_t)p->vocab.arena_len);
     memcpy(starts, p->vocab.start, (size_t)(p->vocab.n + 1) * sizeof(int64_t));
     if (p->vocab.n) memcpy(counts, p->vocab.counts, (size_t)p->vocab.n * sizeof(int64_t));
+}
+
+/* Make p a FrozenPhrases: the phrases (keys each followed by one byte; starts say where) and
+ * their scores; candidates are decided by them alone. */
+int64_t w2v_phrases_set_frozen(w2v_phrases *p, const char *bytes, const int64_t *starts, const double *scores,
+                               int64_t n) {
+    st_free(&p->frozen);
+    if (st_init(&p->frozen)) return PH_ERR_MEMORY;
+    free(p->frozen_scores);
+    p->frozen_scores = malloc((size_t)(n + 1) * sizeof(double));
+    if (!p->frozen_scores) return PH_ERR_MEMORY;
+    for (int64_t i = 0; i < n; i++) {
+        const int64_t id = st_add(&p->frozen, bytes + starts[i], starts[i + 1] - 1 - starts[i]);
+        if (id < 0) return PH_ERR_MEMORY;
+        p->frozen_scores[id] = scores[i]; /* a repeated key keeps its last score, as a dict would */
+    }
+    p->frozen_only = 1;
+    return 0;
 }
 
 /* gensim keeps the min_reduce of a model's first add_vocab nowhere: a merge starts from 1. */

@@ -51,6 +51,7 @@ def _library():
         "w2v_phrases_keys": ([_vp, _u8, _i64, _i64], None),
         "w2v_phrases_count": ([_vp, _cp, _i64t], _i64t),
         "w2v_phrases_set_min_reduce": ([_vp, _i64t], None),
+        "w2v_phrases_set_frozen": ([_vp, _cp, _i64, _f64, _i64t], _i64t),
         "w2v_phrases_restore": ([_vp, _cp, _i64, _i64, _i64t, _i64t, _i64t], _i64t),
         "w2v_w2p_new": ([_i64t, ctypes.c_float], _vp),
         "w2v_w2p_free": ([_vp], None),
@@ -151,6 +152,18 @@ class PhraseTable:
             self._handle, SCORERS[scoring], float(threshold), int(min_count), ids, scores
         )
         return ids[:k], scores[:k]
+
+    def set_frozen(self, phrases, scores):
+        """Decide every candidate by ``phrases`` (str) and their ``scores`` alone (FrozenPhrases)."""
+        encoded = [p.encode(ENCODING, ERRORS) for p in phrases]
+        starts = np.zeros(len(encoded) + 1, np.int64)
+        np.cumsum([len(e) + 1 for e in encoded], out=starts[1:])
+        blob = b"".join(e + b"\n" for e in encoded)
+        _check(
+            self._lib.w2v_phrases_set_frozen(
+                self._handle, blob, starts, np.asarray(scores, np.float64), len(encoded)
+            )
+        )
 
     def set_min_reduce(self, min_reduce):
         self._lib.w2v_phrases_set_min_reduce(self._handle, int(min_reduce))
