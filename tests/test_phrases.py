@@ -153,6 +153,7 @@ def test_a_custom_scorer_is_passed_again_on_load(tmp_path):
         (dict(scoring=lambda a, b: 1), "missing expected parameters"),
         (dict(delimiter=""), "delimiter"),
         (dict(max_vocab_size=0), "max_vocab_size"),
+        (dict(progress_per=0), "progress_per"),
     ],
 )
 def test_bad_settings_are_refused_naming_them(kwargs, match):
@@ -236,3 +237,11 @@ def test_a_damaged_phrase_table_is_refused(tmp_path):
     save_native(tmp_path / "bad.phr", kind=kind, meta=meta, arrays={**arrays, "key_starts": starts})
     with pytest.raises(ValueError, match="damaged"):
         Phrases.load(tmp_path / "bad.phr")
+
+
+def test_counting_logs_progress_as_gensim_does(caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="w2v"):
+        Phrases(corpus(n=600), min_count=3, threshold=2.0, progress_per=100)
+    assert any(r.getMessage().startswith("PROGRESS: at sentence #") for r in caplog.records)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import logging
 import math
 from collections.abc import Iterable
 
@@ -35,6 +36,8 @@ import numpy as np
 from .engine import phrase_tables
 from .engine.phrase_tables import ENCODING, ERRORS, PhraseTable, pack
 from .io.native import load_native, pack_strings, save_native, unpack_strings
+
+logger = logging.getLogger("w2v")
 
 ENGLISH_CONNECTOR_WORDS = frozenset(
     " a an the "  # articles
@@ -242,6 +245,12 @@ class Phrases(_Transformation):
             or max_vocab_size < 1
         ):
             raise ValueError(f"max_vocab_size must be a whole number >= 1, not {max_vocab_size!r}")
+        if (
+            isinstance(progress_per, bool)
+            or not isinstance(progress_per, int | np.integer)
+            or progress_per < 1
+        ):
+            raise ValueError(f"progress_per must be a whole number >= 1, not {progress_per!r}")
         self.min_count, self.threshold = int(min_count), float(threshold)
         self.max_vocab_size, self.delimiter, self.progress_per = int(max_vocab_size), delimiter, progress_per
         self.connector_words = frozenset(connector_words)
@@ -278,8 +287,15 @@ class Phrases(_Transformation):
         table = (
             self._table if fresh else PhraseTable(self.delimiter, self.max_vocab_size, self.connector_words)
         )
+        seen, words = 0, 0
         for batch in _batches(sentences):
             table.learn(*pack(batch))
+            before, seen = seen, seen + len(batch)
+            words += sum(map(len, batch))
+            if before // self.progress_per != seen // self.progress_per:  # as gensim logs, per batch
+                logger.info(
+                    "PROGRESS: at sentence #%i, processed %i words and %i word types", seen, words, len(table)
+                )
         if fresh:  # as gensim: the first counting's min_reduce is not kept (a later merge starts at 1)
             table.set_min_reduce(1)
         else:
