@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -112,3 +113,16 @@ def gensim_twin(gensim_models, keys, vectors, counts):
     g.allocate_vecattrs(["count"], [int])
     g.expandos["count"][:] = counts
     return g
+
+
+def w2v_command(*args, stdin=None, cwd=None, timeout=300):
+    """Run ``python -m w2v ARGS`` (text in ``stdin``, or none); the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "w2v", *map(str, args)],
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )

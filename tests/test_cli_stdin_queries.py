@@ -2,12 +2,10 @@
 one a line, as word2vec.c's distance and word-analogy do: an unknown word is reported on its
 line and the next query follows; EXIT or the end of the input ends."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
+from conftest import w2v_command as run
 from w2v import KeyedVectors
 
 
@@ -20,16 +18,6 @@ def vectors(tmp_path_factory):
     path = tmp_path_factory.mktemp("v") / "v.txt"
     kv.save_word2vec_format(path)
     return path, kv
-
-
-def run(*args, stdin):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_similar_reads_one_query_a_line_until_exit(vectors):

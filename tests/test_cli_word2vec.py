@@ -1,13 +1,12 @@
 """`w2v word2vec`: word2vec.c's flags and defaults, and files that word2vec.c's tools and gensim read."""
 
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 import w2v.model
-from conftest import require_gensim, require_word2vec_tool
+from conftest import require_gensim, require_word2vec_tool, w2v_command
 from w2v.cli import main as cli_main
 from w2v.cli.word2vec_c import kmeans_classes
 from w2v.corpus import load_builtin
@@ -22,9 +21,7 @@ def text(tmp_path_factory):
 
 
 def w2v_c(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", "word2vec", *map(str, args)], capture_output=True, text=True, cwd=cwd
-    )
+    return w2v_command("word2vec", *args, cwd=cwd)
 
 
 SMALL = ["-size", 16, "-iter", 1, "-threads", 1, "-min-count", 3, "-debug", 0]

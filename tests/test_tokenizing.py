@@ -2,12 +2,10 @@
 standard input, the choice recorded in the model and followed by queries, and spelling hints
 that ignore case."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
+from conftest import w2v_command as w2v
 from w2v import KeyedVectors, TextCorpus, Word2Vec, text_scan, vocab
 
 TEXT = "The Cat sat on the mat.\nThe whale’s eye, the WHALE's tail: 42 x-rays!\n"
@@ -54,16 +52,6 @@ def test_the_vocabulary_pass_reads_as_the_corpus_does(text_file, options):
 def test_a_bad_tokenizer_is_refused(text_file, bad):
     with pytest.raises(ValueError, match="tokenizer"):
         TextCorpus(text_file, tokenizer=bad)
-
-
-def w2v(*args, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_train_reads_standard_input_and_records_how_it_was_read(tmp_path):

@@ -349,3 +349,22 @@ class KernelModel:
             kind = TrainingDiverged if code == DIVERGED else KernelError
             raise kind(code, ERRORS.get(code, f"the kernel failed with code {code}"))
         return tuple(float(x) for x in stats)
+
+
+_declared = {}  # marker -> the library its functions were declared on
+
+
+def declare(marker, signatures, what):
+    """The kernel's library with the functions ``signatures`` ({name: (argtypes, restype)})
+    declared, once per library; KernelUnavailable naming ``what`` if the library predates them
+    (it lacks ``marker``)."""
+    lib = library()
+    if _declared.get(marker) is lib:
+        return lib
+    if not hasattr(lib, marker):
+        raise KernelUnavailable(f"w2v's compiled library predates {what}: rebuild it with 'pip install -e .'")
+    for name, (args, result) in signatures.items():
+        fn = getattr(lib, name)
+        fn.argtypes, fn.restype = args, result
+    _declared[marker] = lib
+    return lib

@@ -24,45 +24,32 @@ _vp, _i64t, _cp = ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p
 ENCODING, ERRORS = "utf-8", "surrogatepass"  # tokens <-> bytes (any str survives the round trip)
 SCORERS = {"default": 0, "npmi": 1}
 
-_bound = None
+SIGNATURES = {
+    "w2v_phrases_new": ([_cp, _i64t, _i64t], _vp),
+    "w2v_phrases_free": ([_vp], None),
+    "w2v_phrases_add_connector": ([_vp, _cp, _i64t], _i64t),
+    "w2v_phrases_learn": ([_vp, _cp, _i64, _i64, _i64t], _i64t),
+    "w2v_phrases_merge": ([_vp, _vp], _i64t),
+    "w2v_phrases_apply": (
+        [_vp, _cp, _i64, _i64, _i64t, ctypes.c_int32, ctypes.c_double, _i64t, _i64, _f64],
+        _i64t,
+    ),
+    "w2v_phrases_export": ([_vp, ctypes.c_int32, ctypes.c_double, _i64t, _i64, _f64], _i64t),
+    "w2v_phrases_sizes": ([_vp, _i64], None),
+    "w2v_phrases_keys": ([_vp, _u8, _i64, _i64], None),
+    "w2v_phrases_count": ([_vp, _cp, _i64t], _i64t),
+    "w2v_phrases_set_min_reduce": ([_vp, _i64t], None),
+    "w2v_phrases_set_frozen": ([_vp, _cp, _i64, _f64, _i64t], _i64t),
+    "w2v_phrases_restore": ([_vp, _cp, _i64, _i64, _i64t, _i64t, _i64t], _i64t),
+    "w2v_w2p_new": ([_i64t, ctypes.c_float], _vp),
+    "w2v_w2p_free": ([_vp], None),
+    "w2v_w2p_feed": ([_vp, _cp, _i64t, ctypes.c_void_p, ctypes.POINTER(_i64t)], _i64t),
+    "w2v_w2p_stats": ([_vp, _i64], None),
+}
 
 
 def _library():
-    global _bound
-    lib = kernel.library()
-    if _bound is lib:
-        return lib
-    if not hasattr(lib, "w2v_phrases_new"):
-        raise kernel.KernelUnavailable(
-            "w2v's compiled library predates phrase detection: rebuild it with 'pip install -e .'"
-        )
-    signatures = {
-        "w2v_phrases_new": ([_cp, _i64t, _i64t], _vp),
-        "w2v_phrases_free": ([_vp], None),
-        "w2v_phrases_add_connector": ([_vp, _cp, _i64t], _i64t),
-        "w2v_phrases_learn": ([_vp, _cp, _i64, _i64, _i64t], _i64t),
-        "w2v_phrases_merge": ([_vp, _vp], _i64t),
-        "w2v_phrases_apply": (
-            [_vp, _cp, _i64, _i64, _i64t, ctypes.c_int32, ctypes.c_double, _i64t, _i64, _f64],
-            _i64t,
-        ),
-        "w2v_phrases_export": ([_vp, ctypes.c_int32, ctypes.c_double, _i64t, _i64, _f64], _i64t),
-        "w2v_phrases_sizes": ([_vp, _i64], None),
-        "w2v_phrases_keys": ([_vp, _u8, _i64, _i64], None),
-        "w2v_phrases_count": ([_vp, _cp, _i64t], _i64t),
-        "w2v_phrases_set_min_reduce": ([_vp, _i64t], None),
-        "w2v_phrases_set_frozen": ([_vp, _cp, _i64, _f64, _i64t], _i64t),
-        "w2v_phrases_restore": ([_vp, _cp, _i64, _i64, _i64t, _i64t, _i64t], _i64t),
-        "w2v_w2p_new": ([_i64t, ctypes.c_float], _vp),
-        "w2v_w2p_free": ([_vp], None),
-        "w2v_w2p_feed": ([_vp, _cp, _i64t, ctypes.c_void_p, ctypes.POINTER(_i64t)], _i64t),
-        "w2v_w2p_stats": ([_vp, _i64], None),
-    }
-    for name, (args, result) in signatures.items():
-        fn = getattr(lib, name)
-        fn.argtypes, fn.restype = args, result
-    _bound = lib
-    return lib
+    return kernel.declare("w2v_phrases_new", SIGNATURES, "phrase detection")
 
 
 def _check(code):

@@ -34,32 +34,21 @@ class ScanError(Exception):
         self.code = code
 
 
-_bound = None
+SIGNATURES = {
+    "w2v_scanner_new": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_int64], ctypes.c_void_p),
+    "w2v_scanner_free": ([ctypes.c_void_p], None),
+    "w2v_scanner_feed": (
+        [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int32, _i32]
+        + [ctypes.POINTER(ctypes.c_int64), _i64, ctypes.POINTER(ctypes.c_int64)],
+        ctypes.c_int64,
+    ),
+    "w2v_scanner_sizes": ([ctypes.c_void_p, _i64], None),
+    "w2v_scanner_export": ([ctypes.c_void_p, _u8, _i64], None),
+}
 
 
 def _library():
-    global _bound
-    lib = kernel.library()
-    if _bound is lib:
-        return lib
-    try:
-        lib.w2v_scanner_new.argtypes = [ctypes.c_int64, ctypes.c_int64, ctypes.c_int64]
-    except AttributeError:
-        raise kernel.KernelUnavailable(
-            "w2v's compiled library predates the vocabulary scanner: rebuild it with 'pip install -e .'"
-        ) from None
-    lib.w2v_scanner_new.restype = ctypes.c_void_p
-    lib.w2v_scanner_free.argtypes = [ctypes.c_void_p]
-    lib.w2v_scanner_free.restype = None
-    lib.w2v_scanner_feed.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int32, _i32]
-    lib.w2v_scanner_feed.argtypes += [ctypes.POINTER(ctypes.c_int64), _i64, ctypes.POINTER(ctypes.c_int64)]
-    lib.w2v_scanner_feed.restype = ctypes.c_int64
-    lib.w2v_scanner_sizes.argtypes = [ctypes.c_void_p, _i64]
-    lib.w2v_scanner_sizes.restype = None
-    lib.w2v_scanner_export.argtypes = [ctypes.c_void_p, _u8, _i64]
-    lib.w2v_scanner_export.restype = None
-    _bound = lib
-    return lib
+    return kernel.declare("w2v_scanner_new", SIGNATURES, "the vocabulary scanner")
 
 
 def available():
