@@ -160,10 +160,19 @@ def test_every_flag_reaches_the_model_and_the_defaults_are_word2vec_cs(tmp_path,
         (["-train", "T", "-output", "o.bin", "-size", "abc"], "-size"),
         (["-output", "o.bin"], "-train"),
         (["-train", "T"], "-output"),
+        (
+            ["-train", "T", "-output", "o.bin", "-size", "0"],
+            "-size 0 is invalid",
+        ),  # its flag, not --vector-size
+        (["-train", "T", "-output", "o.bin", "-iter", "0"], "-iter 0 is invalid"),
+        (["-train", "T", "-output", "o.bin", "-read-vocab", "V"], "line 2"),  # a count too large
+        (["-train", "T", "-output", "o.bin", "-read-vocab", "."], "is a folder"),
     ],
 )
 def test_mistakes_are_one_clear_line(tmp_path, text, args, shown):
-    result = w2v_c(*[str(text) if a == "T" else a for a in args], cwd=tmp_path)
+    (tmp_path / "v.txt").write_text("</s> 3\nwhale 99999999999999999999999\nsea 5\n")
+    names = {"T": str(text), "V": str(tmp_path / "v.txt")}
+    result = w2v_c(*[names.get(a, a) for a in args], cwd=tmp_path)
     assert result.returncode == 2 and shown in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "o.bin").exists()

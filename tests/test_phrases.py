@@ -130,8 +130,7 @@ def test_save_and_load_keep_every_answer(tmp_path):
     loaded = FrozenPhrases.load(tmp_path / "f.phr")
     assert loaded.phrasegrams == frozen.phrasegrams
     assert [loaded[s] for s in sentences] == [frozen[s] for s in sentences]
-    with pytest.raises(ValueError, match="holds FrozenPhrases"):
-        Phrases.load(tmp_path / "f.phr")
+    assert isinstance(Phrases.load(tmp_path / "f.phr"), FrozenPhrases)  # whatever the file holds, as gensim
 
 
 def test_a_custom_scorer_is_passed_again_on_load(tmp_path):
@@ -245,3 +244,34 @@ def test_counting_logs_progress_as_gensim_does(caplog):
     with caplog.at_level(logging.INFO, logger="w2v"):
         Phrases(corpus(n=600), min_count=3, threshold=2.0, progress_per=100)
     assert any(r.getMessage().startswith("PROGRESS: at sentence #") for r in caplog.records)
+
+
+def test_a_long_delimiter_that_overlaps_a_word_joins_as_gensim(gensim_models):
+    from gensim.models.phrases import Phrases as GensimPhrases
+
+    sentences = [["foo_", "bar", "baz"]] * 20 + [["x", "y"]] * 20
+    ours = Phrases(sentences, min_count=1, threshold=0.1, delimiter="__")
+    theirs = GensimPhrases(sentences, min_count=1, threshold=0.1, delimiter="__")
+    assert ours[["foo_", "bar"]] == theirs[["foo_", "bar"]] == ["foo___bar"]
+    assert [ours[s] for s in sentences] == [theirs[s] for s in sentences]
+
+
+def test_tokens_holding_line_breaks_keep_their_keys(gensim_models):
+    from gensim.models.phrases import Phrases as GensimPhrases
+
+    sentences = [["a\nb", "c"]] * 50 + [["x", "y"]] * 50
+    ours = Phrases(sentences, min_count=1, threshold=0.1)
+    theirs = GensimPhrases(sentences, min_count=1, threshold=0.1)
+    assert ours.vocab == theirs.vocab
+    assert ours.export_phrases() == pytest.approx(theirs.export_phrases())
+    assert ours.freeze()[["a\nb", "c"]] == ours[["a\nb", "c"]] == ["a\nb_c"]
+
+
+def test_frozen_phrases_follow_any_change_to_phrasegrams():
+    frozen = Phrases([["new", "york", "now"]] * 30 + [["x", "y"]] * 30, min_count=1, threshold=0.1).freeze()
+    assert frozen[["new", "york"]] == ["new_york"]
+    score = frozen.phrasegrams.pop("new_york")
+    frozen.phrasegrams["san_francisco2"] = score  # same size, same sum of scores
+    assert frozen[["new", "york"]] == ["new", "york"]
+    frozen.phrasegrams = {"new_york": score}  # a plain dict assigned
+    assert frozen[["new", "york"]] == ["new_york"] and frozen[["x", "y"]] == ["x", "y"]

@@ -5,7 +5,7 @@
     bigrams[["new", "york", "is", "big"]]  # ['new_york', 'is', 'big']
     trigrams = Phrases(bigrams[sentences])  # a second pass joins phrases into longer ones
     frozen = bigrams.freeze()  # the phrases alone: smaller, applies the same way
-    frozen.save("bigrams.phr"); Phrases.load("bigrams.phr")
+    frozen.save("bigrams.phr"); Phrases.load("bigrams.phr")  # the FrozenPhrases, as gensim
 
 Everything gensim's ``Phrases`` computes is computed the same way: the counts of the unigrams
 and of the joined candidates ("a_b", or "a_of_the_b" across connector words) in one table of
@@ -175,9 +175,7 @@ class _Transformation:
             model = FrozenPhrases._restore(path, meta, arrays, scoring)
         else:
             raise ValueError(f"{path}: a w2v {kind} file, not phrases")
-        if not isinstance(model, cls):
-            raise ValueError(f"{path}: holds {type(model).__name__}, not {cls.__name__}")
-        return model
+        return model  # as gensim: whichever of Phrases and FrozenPhrases the file holds
 
 
 class _PhrasedCorpus:
@@ -414,6 +412,25 @@ def _scoring_on_load(path, meta, scoring):
     return scoring
 
 
+class _PhraseGrams(dict):
+    """``{phrase: score}`` that counts its changes, so the compiled table built from it is rebuilt
+    exactly when it changed."""
+
+    version = 0
+
+    def _changed(name):
+        def method(self, *args, **kwargs):
+            self.version += 1
+            return getattr(dict, name)(self, *args, **kwargs)
+
+        method.__name__ = name
+        return method
+
+    for _name in ("__setitem__", "__delitem__", "pop", "popitem", "clear", "update", "setdefault", "__ior__"):
+        locals()[_name] = _changed(_name)
+    del _name, _changed
+
+
 class FrozenPhrases(_Transformation):
     """The phrases of a :class:`Phrases` model and their scores (``phrasegrams``), applied the same way."""
 
@@ -423,6 +440,15 @@ class FrozenPhrases(_Transformation):
         self.scoring_name, self.scoring = phrases_model.scoring_name, phrases_model.scoring
         self.phrasegrams = phrases_model.export_phrases()
 
+    @property
+    def phrasegrams(self):
+        """``{phrase: score}``: the phrases this model joins (a dict; changes take effect)."""
+        return self._phrasegrams
+
+    @phrasegrams.setter
+    def phrasegrams(self, value):
+        self._phrasegrams = value if isinstance(value, _PhraseGrams) else _PhraseGrams(value)
+
     def __str__(self):
         n = len(self.phrasegrams)
         return f"FrozenPhrases<{n} phrases, min_count={self.min_count}, threshold={self.threshold}>"
@@ -431,14 +457,8 @@ class FrozenPhrases(_Transformation):
 
     def _apply_batch(self, sentences):
         """The phrases joined by compiled code (the table is built from ``phrasegrams`` once)."""
-        grams = self.phrasegrams  # rebuilt when replaced, resized or rescored
-        key = (
-            id(grams),
-            len(grams),
-            math.fsum(grams.values()),
-            self.delimiter,
-            frozenset(self.connector_words),
-        )
+        grams = self.phrasegrams  # rebuilt when replaced or changed
+        key = (id(grams), grams.version, self.delimiter, frozenset(self.connector_words))
         if getattr(self, "_table_key", None) != key:
             self._table = PhraseTable(self.delimiter, 1, self.connector_words)
             self._table.set_frozen(list(self.phrasegrams), list(self.phrasegrams.values()))

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import re
 import sys
 
 from .common import UserError, check_outputs
@@ -52,6 +54,11 @@ FLAGS = {  # flag: (type, word2vec.c's default)
     "-cbow": (int, 1),
 }
 LINE_BREAK = "</s>"
+FLAG_OF = {  # Word2Vec's parameter -> word2vec.c's flag
+    "vector_size": "-size", "window": "-window", "sample": "-sample", "hs": "-hs", "negative": "-negative",
+    "workers": "-threads", "epochs": "-iter", "min_count": "-min-count", "alpha": "-alpha", "sg": "-cbow",
+    "min_alpha": "-alpha",
+}  # fmt: skip
 KMEANS_ROUNDS = 10
 
 
@@ -86,6 +93,14 @@ def _typed(flag, kind):
     return parse
 
 
+def _flag_message(message):
+    """A parameter error ("vector_size=0 is invalid: ...") in word2vec.c's flags ("-size 0 ...")."""
+    match = re.match(r"([a-z_]+)=(\S+) is invalid(.*)", message)
+    if match and match.group(1) in FLAG_OF:
+        return f"{FLAG_OF[match.group(1)]} {match.group(2)} is invalid{match.group(3)}"
+    return message
+
+
 def _read_vocab(path, min_count):
     """``({word: count}, line-break count)`` from a word2vec.c vocabulary file."""
     freq, breaks = {}, 0
@@ -95,7 +110,7 @@ def _read_vocab(path, min_count):
                 parts = line.split()
                 if not parts:
                     continue
-                if len(parts) != 2 or not parts[1].isdigit():
+                if len(parts) != 2 or not (parts[1].isascii() and parts[1].isdigit()) or len(parts[1]) > 18:
                     raise UserError(
                         f"{path}, line {number}: expected 'word count', got {line.strip()[:60]!r}"
                     )
@@ -126,6 +141,8 @@ def run(args):
     outputs = [
         (what, path) for what, path in (("-output", args.output), ("-save-vocab", args.save_vocab)) if path
     ]
+    if args.read_vocab is not None and os.path.isdir(args.read_vocab):
+        raise UserError(f"-read-vocab {args.read_vocab} is a folder; give a vocabulary file")
     inputs = [("-train file", args.train)] + (
         [("-read-vocab file", args.read_vocab)] if args.read_vocab else []
     )
@@ -137,11 +154,14 @@ def run(args):
     corpus = TextCorpus(args.train)
     sg = 0 if args.cbow else 1
     alpha = args.alpha if args.alpha is not None else (0.05 if args.cbow else 0.025)
-    model = Word2Vec(
-        vector_size=args.size, window=args.window, sample=args.sample, hs=args.hs, negative=args.negative,
-        workers=args.threads, epochs=args.iter, min_count=args.min_count, alpha=alpha,
-        min_alpha=alpha * 1e-4, sg=sg, progress="auto" if args.debug_mode >= 2 else None,
-    )  # fmt: skip
+    try:
+        model = Word2Vec(
+            vector_size=args.size, window=args.window, sample=args.sample, hs=args.hs, negative=args.negative,
+            workers=args.threads, epochs=args.iter, min_count=args.min_count, alpha=alpha,
+            min_alpha=alpha * 1e-4, sg=sg, progress="auto" if args.debug_mode >= 2 else None,
+        )  # fmt: skip
+    except ValueError as exc:  # name word2vec.c's flag, not Word2Vec's parameter
+        raise UserError(_flag_message(str(exc))) from None
     if args.read_vocab:
         freq, breaks = _read_vocab(args.read_vocab, args.min_count)
         model.build_vocab_from_freq(freq)

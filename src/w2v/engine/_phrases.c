@@ -163,10 +163,19 @@ static double score(int scoring, int64_t a, int64_t b, int64_t ab, int64_t len_v
 }
 
 /* gensim's score_candidate for tokens first..last: the score, or NAN if no phrase. */
-static int has_delim(const w2v_phrases *p, const char *s, int64_t n) {
-    for (int64_t j = 0; j + p->delim_len <= n; j++)
-        if (memcmp(s + j, p->delim, (size_t)p->delim_len) == 0) return 1;
-    return 0;
+/* Where str.split(delimiter) cuts s[0..n): the end of its first part and the start of its last
+ * (non-overlapping matches, left to right); 0 if the delimiter does not occur. */
+static int split_ends(const w2v_phrases *p, const char *s, int64_t n, int64_t *first_end, int64_t *last_start) {
+    const int64_t dl = p->delim_len;
+    *first_end = -1, *last_start = -1;
+    for (int64_t j = 0; dl > 0 && j + dl <= n; j++) {
+        if (memcmp(s + j, p->delim, (size_t)dl) == 0) {
+            if (*first_end < 0) *first_end = j;
+            *last_start = j + dl;
+            j += dl - 1;
+        }
+    }
+    return *first_end >= 0;
 }
 
 static double candidate(w2v_phrases *p, const char *data, const int64_t *ends, int64_t first, int64_t last,
@@ -181,15 +190,18 @@ static double candidate(w2v_phrases *p, const char *data, const int64_t *ends, i
         const int64_t id = st_find(&p->frozen, p->buf, len, st_hash(p->buf, len), NULL);
         return id >= 0 && p->frozen_scores[id] > threshold ? p->frozen_scores[id] : NAN;
     }
-    if (p->frozen_valid && !has_delim(p, data + lo_a, ends[first] - lo_a) &&
-        !has_delim(p, data + lo_b, ends[last] - lo_b)) { /* export_phrases split the key into these ends */
+    if (p->frozen_valid) { /* the phrase table decides where export_phrases splits the key into these ends */
         const int64_t len = join(p, data, ends, first, last);
         if (len < 0) {
             *err = PH_ERR_MEMORY;
             return NAN;
         }
-        const int64_t id = st_find(&p->frozen, p->buf, len, st_hash(p->buf, len), NULL);
-        return id < 0 ? NAN : p->frozen_scores[id];
+        int64_t first_end, last_start;
+        if (split_ends(p, p->buf, len, &first_end, &last_start) && first_end == ends[first] - lo_a &&
+            last_start == len - (ends[last] - lo_b)) {
+            const int64_t id = st_find(&p->frozen, p->buf, len, st_hash(p->buf, len), NULL);
+            return id < 0 ? NAN : p->frozen_scores[id];
+        }
     }
     const int64_t a = st_count(&p->vocab, data + lo_a, ends[first] - lo_a);
     if (a <= 0) return NAN;
@@ -255,20 +267,11 @@ int64_t w2v_phrases_export(w2v_phrases *p, int32_t scoring, double threshold, in
                            double *scores) {
     int64_t k = 0;
     const strtable *v = &p->vocab;
-    const int64_t dl = p->delim_len;
     for (int64_t i = 0; i < v->n; i++) {
         const char *s = st_bytes(v, i);
         const int64_t n = st_len(v, i);
-        if (dl == 0) continue; /* str.split('') is an error in gensim; no key splits */
-        int64_t first_end = -1, last_start = -1;
-        for (int64_t j = 0; j + dl <= n; j++) {
-            if (memcmp(s + j, p->delim, (size_t)dl) == 0) {
-                if (first_end < 0) first_end = j;
-                last_start = j + dl;
-                j += dl - 1; /* str.split does not overlap matches */
-            }
-        }
-        if (first_end < 0) continue;
+        int64_t first_end, last_start; /* an empty delimiter (refused in Python) splits nothing */
+        if (!split_ends(p, s, n, &first_end, &last_start)) continue;
         const int64_t a = st_count(v, s, first_end), b = st_count(v, s + last_start, n - last_start);
         if (a <= 0 || b <= 0 || v->counts[i] <= 0) continue;
         const double sc = score(scoring, a, b, v->counts[i], v->n, min_count, p->total_words);
@@ -320,16 +323,19 @@ void w2v_phrases_keys(const w2v_phrases *p, char *bytes, int64_t *starts, int64_
 int64_t w2v_phrases_set_frozen(w2v_phrases *p, const char *bytes, const int64_t *starts, const double *scores,
                                int64_t n) {
     st_free(&p->frozen);
+    p->frozen_only = 1; /* from here on, a failure leaves an empty phrase table: nothing joins */
     if (st_init(&p->frozen)) return PH_ERR_MEMORY;
     free(p->frozen_scores);
     p->frozen_scores = malloc((size_t)(n + 1) * sizeof(double));
-    if (!p->frozen_scores) return PH_ERR_MEMORY;
+    if (!p->frozen_scores) {
+        st_free(&p->frozen);
+        return PH_ERR_MEMORY;
+    }
     for (int64_t i = 0; i < n; i++) {
         const int64_t id = st_add(&p->frozen, bytes + starts[i], starts[i + 1] - 1 - starts[i]);
         if (id < 0) return PH_ERR_MEMORY;
         p->frozen_scores[id] = scores[i]; /* a repeated key keeps its last score, as a dict would */
     }
-    p->frozen_only = 1;
     return 0;
 }
 

@@ -112,6 +112,7 @@ static inline const char *st_bytes(const strtable *t, int64_t id) { return t->ar
 /* The id of s[0..n) (hash h = st_hash(s, n)), or -1; *slot_out (if not NULL) gets the slot
  * where it is or would go. */
 static inline int64_t st_find(const strtable *t, const char *s, int64_t n, uint64_t h, int64_t *slot_out) {
+    if (t->n_slots == 0) return -1; /* a table whose (re)allocation failed: empty */
     int64_t j = (int64_t)(h & (uint64_t)(t->n_slots - 1));
     for (uint64_t slot; (slot = t->slots[j]) != ST_EMPTY; j = (j + 1) & (t->n_slots - 1)) {
         const int64_t id = (int64_t)(slot & 0xFFFFFFFFULL);

@@ -129,7 +129,13 @@ class PhraseTable:
         n, n_bytes, _, _ = self.sizes()
         blob, starts, counts = np.empty(n_bytes, np.uint8), np.empty(n + 1, np.int64), np.empty(n, np.int64)
         self._lib.w2v_phrases_keys(self._handle, blob, starts, counts)
-        return blob.tobytes().split(b"\n")[:-1] if n else [], starts, counts
+        data = blob.tobytes()
+        if data.count(b"\n") == n:  # no key holds a line break: one split
+            keys = data.split(b"\n")[:-1]
+        else:
+            bounds = starts.tolist()
+            keys = [data[bounds[i] : bounds[i + 1] - 1] for i in range(n)]
+        return keys, starts, counts
 
     def export(self, scoring, threshold, min_count):
         """``(ids, scores)`` of the keys that score as phrases (ids index :meth:`keys`)."""
