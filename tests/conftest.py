@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -115,8 +116,9 @@ def gensim_twin(gensim_models, keys, vectors, counts):
     return g
 
 
-def w2v_command(*args, stdin=None, cwd=None, timeout=300):
-    """Run ``python -m w2v ARGS`` (text in ``stdin``, or none); the finished process."""
+def w2v_command(*args, stdin=None, cwd=None, env=None, timeout=300):
+    """Run ``python -m w2v ARGS`` to the end (text in ``stdin``, or none; ``env`` added to this
+    environment); the finished process."""
     return subprocess.run(
         [sys.executable, "-m", "w2v", *map(str, args)],
         input=stdin,
@@ -124,5 +126,21 @@ def w2v_command(*args, stdin=None, cwd=None, timeout=300):
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=None if env is None else {**os.environ, **env},
         timeout=timeout,
+    )
+
+
+def w2v_process(*args, python_flags=(), sigint=signal.SIG_DFL):
+    """Start ``python -m w2v ARGS`` (its stdout and stderr piped) for a test that signals it.
+    SIGINT starts at ``sigint``: by default as a foreground command gets it, whatever the test
+    run inherited (a shell's background job inherits it ignored, and Python then never turns it
+    into KeyboardInterrupt)."""
+    return subprocess.Popen(
+        [sys.executable, *python_flags, "-m", "w2v", *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
     )

@@ -1,17 +1,13 @@
 """The ``w2v`` command, run as a user runs it (a subprocess), and its argument parsing."""
 
-import subprocess
-import sys
-
 import pytest
 
+from conftest import w2v_command
 from w2v.cli import build_parser
 
 
 def run_w2v(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *args], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
+    return w2v_command(*args, cwd=cwd)
 
 
 def test_demo_trains_prints_neighbours_and_writes_png(tmp_path):

@@ -4,25 +4,17 @@ every bad input (exit 2, one line, no traceback, nothing damaged), and interrupt
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pytest
 
+from conftest import w2v_command, w2v_process
 from w2v import KeyedVectors, Word2Vec
 
 
 def w2v(*args, env=None, timeout=300):
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=full_env,
-    )
+    return w2v_command(*args, env=env, timeout=timeout)
 
 
 def assert_one_line_error(result, *pieces):
@@ -196,14 +188,7 @@ SLOW = ["--epochs", SLOW_EPOCHS, "--sg", 1, "--workers", 1, "--vector-size", 24,
 
 def start_and_signal(args, signum, tmp_path):
     """Start ``w2v train``, wait until training has begun, send ``signum``; returns the finished process."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        # SIGINT as a foreground command gets it, even when these tests run as a background job
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    proc = w2v_process(*args)
     started = time.monotonic()
     for line in proc.stderr:  # the vocabulary line comes just before training starts
         if line.startswith("vocabulary:") or time.monotonic() - started > 60:

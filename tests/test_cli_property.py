@@ -16,8 +16,6 @@ checked one at a time below, and values past the range, however large, must be r
 
 import os
 import re
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import w2v_command
 from w2v import BuiltinCorpus, KeyedVectors, Word2Vec
 from w2v.cli.train import MAX_CHECKPOINT_EVERY, MIN_CHECKPOINT_EVERY, PARAMS
 
@@ -39,13 +38,7 @@ ERROR_LINE = re.compile(r"^w2v( train)?: ")
 
 
 def run_w2v(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        stdin=subprocess.DEVNULL,
-    )
+    return w2v_command(*args, timeout=RUN_TIMEOUT)
 
 
 @pytest.fixture(scope="module")

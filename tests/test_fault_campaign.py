@@ -20,6 +20,7 @@ import time
 
 import pytest
 
+from conftest import w2v_command, w2v_process
 from w2v import BuiltinCorpus, Word2Vec
 
 PRECIOUS = b"an unrelated file that must survive\n"
@@ -31,30 +32,11 @@ TIMEOUT = 120  # seconds, for any one process: generous, they all take a few
 
 
 def w2v(*args, timeout=TIMEOUT):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def default_sigint():
-    """In the child, SIGINT as a foreground command gets it: a test run as a shell's background
-    job inherits it ignored, and Python then never turns it into KeyboardInterrupt."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    return w2v_command(*args, timeout=timeout)
 
 
 def start(*args, python_flags=()):
-    return subprocess.Popen(
-        [sys.executable, *python_flags, "-m", "w2v", *map(str, args)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=default_sigint,
-    )
+    return w2v_process(*args, python_flags=python_flags)
 
 
 def read_until(stream, marker):
@@ -363,14 +345,7 @@ def test_a_background_job_that_ignores_ctrl_c_keeps_ignoring_it(tmp_path):
     """Started with SIGINT ignored (as a shell starts a background job), w2v ignores it during
     training too, as it does while starting: the run finishes and saves; SIGTERM still stops it."""
     folder = new_folder(tmp_path, "background")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "w2v", "train", "-o", str(folder / "m.w2v"), *SLOW],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
+    proc = w2v_process("train", "-o", folder / "m.w2v", *SLOW, sigint=signal.SIG_IGN)
     found, lines = read_until(proc.stderr, "vocabulary:")
     assert found, "".join(lines)
     time.sleep(0.3)

@@ -18,6 +18,7 @@ import zipfile
 import numpy as np
 import pytest
 
+from conftest import w2v_command
 from w2v import KeyedVectors, TextCorpus
 from w2v.corpus import CorpusError
 from w2v.evaluate import evaluate_word_analogies, evaluate_word_pairs
@@ -26,13 +27,7 @@ from w2v.io.native import MAGIC, pack_strings
 
 
 def w2v(*args, timeout=120, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=cwd,
-    )
+    return w2v_command(*args, timeout=timeout, cwd=cwd)
 
 
 def assert_one_line_error(result, *pieces):

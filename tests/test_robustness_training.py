@@ -12,6 +12,7 @@ import time
 import numpy as np
 import pytest
 
+from conftest import w2v_command, w2v_process
 from w2v import BuiltinCorpus, Word2Vec
 from w2v.io import atomic_write
 from w2v.io.atomic import NotARegularFile
@@ -21,13 +22,7 @@ PRECIOUS = b"an existing file that must survive"
 
 
 def w2v(*args, timeout=300, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "w2v", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=cwd,
-    )
+    return w2v_command(*args, timeout=timeout, cwd=cwd)
 
 
 def one_line_error(result, *pieces, status=2):
@@ -199,12 +194,7 @@ SLOW = ["--epochs", 8, "--sg", 1, "--workers", 1, "--vector-size", 24, "--seed",
 def start_and_signal(args, signum, delay=0.6, extra=(), again_after=None):
     """Start ``w2v train``, wait until training has begun, send ``signum`` (and, after
     ``again_after`` seconds, once more); returns (status, stdout, stderr)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "w2v", *map(str, args), *map(str, extra)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = w2v_process(*args, *extra)
     started = time.monotonic()
     for line in proc.stderr:
         if line.startswith("vocabulary:") or time.monotonic() - started > 60:
@@ -258,11 +248,7 @@ def test_ctrl_c_with_quiet_always_stops_cleanly(big, tmp_path, delay):
     """However early the signal comes, the command either says nothing was saved (training
     had not started) or writes a loadable checkpoint; never a silent stop."""
     out = tmp_path / "q.w2v"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "w2v", "train", str(big), "-o", str(out), *map(str, SLOW), "--quiet"],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = w2v_process("train", big, "-o", out, *SLOW, "--quiet")
     time.sleep(0.3 + delay)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)

@@ -31,6 +31,13 @@ class Parser(argparse.ArgumentParser):
 _PARAM_MESSAGE = re.compile(r"^([a-z_]+)=(\S+) is invalid")
 
 
+def as_flags(message, flag_of=None):
+    """A parameter error from the estimator ("window=0 is invalid: ...") as the user typed it on
+    the command line: "--window 0 is invalid: ..." (``flag_of`` names another command's flag)."""
+    flag_of = flag_of or (lambda name: "--" + name.replace("_", "-"))
+    return _PARAM_MESSAGE.sub(lambda m: f"{flag_of(m.group(1))} {m.group(2)} is invalid", message)
+
+
 def one_line(exc):
     """The message for an error a user can cause, on one line."""
     if isinstance(exc, KeyError):
@@ -44,12 +51,7 @@ def one_line(exc):
         }.get(type(exc), exc.strerror or str(exc))
         message = f"{exc.filename}: {what}"
     else:
-        message = str(exc) or type(exc).__name__
-        # Parameter errors come from the estimator as "window=0 is invalid: ..."; on the command
-        # line the user typed "--window 0".
-        message = _PARAM_MESSAGE.sub(
-            lambda m: f"--{m.group(1).replace('_', '-')} {m.group(2)} is invalid", message
-        )
+        message = as_flags(str(exc) or type(exc).__name__)
     return " ".join(str(message).split())
 
 

@@ -29,10 +29,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
 import sys
 
-from .common import UserError, check_outputs
+from .common import UserError, as_flags, check_outputs
 
 FLAGS = {  # flag: (type, word2vec.c's default)
     "-train": (str, None),
@@ -91,14 +90,6 @@ def _typed(flag, kind):
 
     parse.__name__ = kind.__name__
     return parse
-
-
-def _flag_message(message):
-    """A parameter error ("vector_size=0 is invalid: ...") in word2vec.c's flags ("-size 0 ...")."""
-    match = re.match(r"([a-z_]+)=(\S+) is invalid(.*)", message)
-    if match and match.group(1) in FLAG_OF:
-        return f"{FLAG_OF[match.group(1)]} {match.group(2)} is invalid{match.group(3)}"
-    return message
 
 
 def _read_vocab(path, min_count):
@@ -161,7 +152,7 @@ def run(args):
             min_alpha=alpha * 1e-4, sg=sg, progress="auto" if args.debug_mode >= 2 else None,
         )  # fmt: skip
     except ValueError as exc:  # name word2vec.c's flag, not Word2Vec's parameter
-        raise UserError(_flag_message(str(exc))) from None
+        raise UserError(as_flags(str(exc), lambda name: FLAG_OF.get(name, name))) from None
     if args.read_vocab:
         freq, breaks = _read_vocab(args.read_vocab, args.min_count)
         model.build_vocab_from_freq(freq)
