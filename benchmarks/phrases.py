@@ -1,6 +1,7 @@
 """Phrase detection on one corpus: `w2v phrases` against gensim's Phrases and word2vec.c's word2phrase.
 
     python benchmarks/phrases.py ../shared/data/text8e.zip
+    python benchmarks/phrases.py ../shared/data/text8e.zip --exported   # the phrases found, against gensim
 
 Each system reads the corpus as plain text, learns bigrams (min_count 5, threshold 100:
 word2phrase's defaults, used by all), and writes the corpus with its phrases joined; each runs
@@ -77,12 +78,40 @@ def child(name, text, out):
     )
 
 
+def compare_exported(text):
+    """Both models' phrases and scores on the same text, gensim's defaults (min_count 5, threshold 10)."""
+    from gensim.models.phrases import Phrases as GensimPhrases
+    from gensim.models.word2vec import Text8Corpus
+
+    from w2v import Phrases, TextCorpus
+
+    start = time.perf_counter()
+    ours = Phrases(TextCorpus(text))
+    a = ours.export_phrases()
+    t_ours = time.perf_counter() - start
+    start = time.perf_counter()
+    theirs = GensimPhrases(Text8Corpus(str(text)))
+    b = theirs.export_phrases()
+    t_theirs = time.perf_counter() - start
+    print(f"w2v.Phrases: {len(a):,} phrases, {len(ours.vocab):,} keys, {t_ours:.1f} s (learning and export)")
+    print(f"gensim Phrases: {len(b):,} phrases, {len(theirs.vocab):,} keys, {t_theirs:.1f} s")
+    same = a.keys() == b.keys()
+    worst = max((abs(a[k] - b[k]) for k in b), default=0.0) if same else float("nan")
+    print(f"same phrases: {same}; largest score difference: {worst:g}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("corpus", help="a .zip of plain text (or a plain text file)")
     parser.add_argument("--workdir", default=None)
+    parser.add_argument(
+        "--exported",
+        action="store_true",
+        help="instead: compare w2v.Phrases' and gensim's export_phrases() at gensim's defaults",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -96,6 +125,8 @@ def main(argv=None):
             with zipfile.ZipFile(args.corpus) as archive, open(text, "wb") as f:
                 for info in archive.infolist():
                     f.write(archive.read(info))
+    if args.exported:
+        return compare_exported(text)
     rows, outputs = [], {}
     for i, name in enumerate(SYSTEMS):
         out = workdir / f"out{i}.txt"
