@@ -30,6 +30,7 @@ import threading
 import time
 
 from ..io.atomic import remove_stale_temporaries, resolve_output
+from . import spark as spark_cli
 from .common import UserError, add_common_flags, add_reading_flags, check_input, check_outputs
 
 logger = logging.getLogger("w2v")
@@ -121,6 +122,7 @@ def add_parser(sub):
     ckpt.add_argument(
         "--resume", metavar="CHECKPOINT", help="continue the stopped run saved in CHECKPOINT (same corpus)"
     )
+    spark_cli.add_flags(p)
     add_common_flags(p)
     p.set_defaults(func=run)
 
@@ -218,7 +220,8 @@ def run(args):
             return _run(args, signals)
         except Interrupted as e:
             name = signal.Signals(e.signum).name
-            print(f"w2v: {name} before training started; nothing was saved", file=sys.stderr)
+            when = "while training on Spark" if getattr(args, "spark", None) else "before training started"
+            print(f"w2v: {name} {when}; nothing was saved", file=sys.stderr)
             return 128 + e.signum
 
 
@@ -229,6 +232,7 @@ def _run(args, signals):
     from ..storage import check_vectors_output, format_for_output
 
     _check_checkpoint_every(args.checkpoint_every)
+    spark_cli.check_args(args)
     given = {dest: getattr(args, dest) for _, dest, _, _ in PARAMS if getattr(args, dest) is not None}
     progress = None if args.quiet else "auto"
     checkpoint = args.checkpoint or f"{args.output}.ckpt"
@@ -285,6 +289,10 @@ def _run(args, signals):
     reading = {"lowercase": args.lowercase, "tokenizer": args.tokenizer}
     if args.resume and model.tokenizer_ is not None:
         reading = dict(model.tokenizer_)  # the stopped run's reading, whatever the flags say
+    if args.spark:
+        trained = spark_cli.train(args, model, spec, reading)
+        trained.corpus_ = "-" if args.from_stdin else _corpus_label(spec)
+        return _save_and_report(trained, output, args, signals, spark=True)
     corpus = resolve_corpus(spec, progress=not args.quiet, **reading)
     if args.resume:
         model.progress = progress
@@ -329,6 +337,18 @@ def _run(args, signals):
         and (_identity(checkpoint) in written or resumed_here)
     ):
         os.unlink(checkpoint)  # this run's default checkpoint: the model is saved, it is stale now
+    return _report(model, output, args, signals)
+
+
+def _save_and_report(model, output, args, signals, spark=False):
+    """Save a model trained on Spark (no checkpoints) and report it."""
+    model.save(output)
+    if args.vectors:
+        model.wv.save(args.vectors)
+    return _report(model, output, args, signals)
+
+
+def _report(model, output, args, signals):
     if signals.received:
         print(f"w2v: interrupted after training finished; saved {output}", file=sys.stderr)
         return signals.status
@@ -337,7 +357,8 @@ def _run(args, signals):
         seconds = model.train_seconds_
         print(f"vocabulary: {len(model.wv):,} words, {model.vector_size} dimensions")
         for i, (loss, frozen) in enumerate(zip(model.loss_history_, model.eval_loss_history_, strict=True)):
-            print(f"epoch {i + 1}: loss {loss:.4f} (frozen-weights loss {frozen:.4f})")
+            frozen = f" (frozen-weights loss {frozen:.4f})" if frozen == frozen else ""
+            print(f"epoch {i + 1}: loss {loss:.4f}{frozen}")
         print(
             f"trained in {seconds:.1f} s"
             + (f" ({words / seconds:,.0f} words/s)" if seconds > 0 and words else "")
