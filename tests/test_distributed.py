@@ -161,14 +161,34 @@ def test_the_learning_rate_falls_over_the_whole_run_across_rounds_and_shards():
         for epoch in range(2):
             for rnd in range(3):
                 jobs = shards.round_jobs(shard, setup, epoch, rnd)
-                g0 = epoch * n + n * rnd / 3
-                g1 = epoch * n + n * (rnd + 1) / 3
+                bounds = shards.round_bounds(setup, epoch)
+                g0 = epoch * n + n * bounds[rnd]
+                g1 = epoch * n + n * bounds[rnd + 1]
                 assert jobs[0].lr_start == pytest.approx(shards.lr_at(setup, g0))
                 assert jobs[-1].lr_end == pytest.approx(shards.lr_at(setup, g1))
                 lrs += [(j.lr_start, j.lr_end) for j in jobs]
         flat = [x for pair in lrs for x in pair]
         assert all(a >= b for a, b in zip(flat, flat[1:], strict=False))  # never rises
         assert flat[0] == pytest.approx(0.025) and flat[-1] == pytest.approx(0.0001)
+
+
+@pytest.mark.parametrize("epochs,epoch", [(1, 0), (3, 0), (3, 2)])
+def test_rounds_split_each_epoch_into_equal_learning_rate_mass(epochs, epoch):
+    vocab = build_vocab(toy_corpus(), min_count=1)
+    setup = setup_for(vocab, 1_000_000, rounds=8, epochs=epochs, alpha=0.05, min_alpha=0.0)
+    bounds = shards.round_bounds(setup, epoch)
+    assert bounds[0] == 0 and bounds[-1] == 1 and np.all(np.diff(bounds) > 0)
+    n = setup.total_tokens
+    masses = []
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        x = np.linspace((epoch + lo) * n, (epoch + hi) * n, 2001)
+        lr = np.array([shards.lr_at(setup, p) for p in x])
+        masses.append(np.trapezoid(lr, x))
+    assert np.allclose(masses, masses[0], rtol=1e-6)
+    sizes = np.diff(bounds)
+    assert sizes[0] < sizes[-1]  # short rounds while the rate is high
+    flat = setup_for(vocab, 1_000_000, rounds=4, alpha=0.02, min_alpha=0.02)
+    assert np.allclose(shards.round_bounds(flat, 0), [0, 0.25, 0.5, 0.75, 1])
 
 
 def test_a_round_is_a_pure_function_of_what_it_is_sent():
@@ -264,3 +284,42 @@ def test_the_driver_refuses_a_round_with_a_missing_or_doubled_shard():
         run.train(setup, run.initial(vocab, setup), lambda e, r, w: local(e, r, w)[:1])
     with pytest.raises(RuntimeError, match="returned shards"):
         run.train(setup, run.initial(vocab, setup), lambda e, r, w: local(e, r, w) + local(e, r, w)[:1])
+
+
+@pytest.mark.parametrize("config", [dict(sg=1, hs=1, negative=0), dict(sg=0, hs=1, negative=2)])
+def test_a_round_reports_every_row_it_changed(config, monkeypatch):
+    """The rows compared are only the candidates (the round's words and their tree nodes); the
+    update must equal the one found by comparing every row."""
+    corpus = toy_corpus(100, seed=4)
+    vocab = build_vocab(corpus, min_count=1)
+    shard = shards.encode_shard(1, corpus, vocab.key_to_index, 10_000)
+    setup = setup_for(vocab, shard.n_tokens, rounds=3, **config)
+    w = run.initial(vocab, setup)
+    w["w_out_hs"][:] = np.random.default_rng(0).normal(size=w["w_out_hs"].shape)  # every node live
+    fast = shards.train_round(setup, w, shard, 0, 1)
+    monkeypatch.setattr(shards, "_candidates", lambda *args: {})
+    full = shards.train_round(setup, w, shard, 0, 1)
+    assert set(fast.rows) == set(full.rows)
+    for name in full.rows:
+        assert len(full.rows[name]) > 0
+        assert np.array_equal(fast.rows[name], full.rows[name]), name
+        assert np.array_equal(fast.deltas[name], full.deltas[name]), name
+
+
+def test_progress_is_reported_after_every_round_up_to_the_whole_run():
+    corpus = toy_corpus()
+    vocab = build_vocab(corpus, min_count=1)
+    parts = [shards.encode_shard(i, corpus[i::2], vocab.key_to_index, 10_000) for i in range(2)]
+    setup = setup_for(vocab, sum(p.n_tokens for p in parts), n_shards=2, rounds=3, epochs=2)
+    seen = []
+    run.train(
+        setup,
+        run.initial(vocab, setup),
+        run.LocalShards(setup, parts),
+        progress=lambda done, total, lr, stats, epoch: seen.append((done, total, lr, epoch)),
+    )
+    assert len(seen) == 6
+    assert [s[0] for s in seen] == sorted(s[0] for s in seen)
+    assert seen[-1][0] == seen[-1][1] == 2 * setup.total_tokens
+    assert [s[3] for s in seen] == [0, 0, 0, 1, 1, 1]
+    assert seen[-1][2] == pytest.approx(0.0001)

@@ -60,7 +60,7 @@ def add_flags(parser):
         "--sync-rounds",
         type=int,
         metavar="R",
-        help="synchronisations of the partitions per epoch (default 16)",
+        help="synchronisations of the partitions per epoch (default: as many as one machine's quality needs)",
     )
 
 
@@ -116,10 +116,11 @@ def train(args, model, spec, reading):
     except ImportError:
         raise UserError("--spark needs pyspark: pip install 'w2v[spark]'") from None
     path, reading = corpus_path(spec, reading)
+    # The executors' Python: this one (which has w2v), unless the user chose another.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master(args.spark)
         .appName("w2v train")
-        .config("spark.pyspark.python", os.environ.get("PYSPARK_PYTHON", sys.executable))
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )

@@ -14,19 +14,32 @@ the tests use it, and an adapter for another engine can be checked against it.
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 import numpy as np
 
+from ..engine.kernel import DIVERGED, TrainingDiverged
 from ..model import Word2Vec
 from ..run_state import EpochStats
 from ..vocab import Vocabulary, finalize_vocab
 from ..weights import initial_weights
-from .shards import lr_at, train_round
-from .sync import combine
+from .shards import lr_at, round_bounds, train_round
+from .sync import Partial, accumulate, apply
 
 logger = logging.getLogger("w2v")
-CURVATURE = 1.0  # multiplies the bound on the loss's curvature (see Setup.step_sizes)
+CURVATURE = 0.3  # multiplies the bound on the loss's curvature (Setup.step_sizes); measured, docs/spark.md
+# Rounds per epoch: enough that (shards - 1) x the tokens of one round stays under this many
+# (what the other shards train that one shard does not see before the round ends): measured
+# on text8e, quality then stays within a point of one machine's (docs/spark.md).
+UNSEEN_TOKENS = 1_800_000
+
+
+def rounds_for(n_shards, n_tokens, unseen=UNSEEN_TOKENS):
+    """The default number of synchronisation rounds per epoch (1 for a single shard)."""
+    if n_shards <= 1:
+        return 1
+    return int(min(max(1, math.ceil((n_shards - 1) * n_tokens / unseen)), 100_000))
 
 
 def vocabulary(words, counts, first_seen, total_words, *, min_count, max_final_vocab=None):
@@ -64,33 +77,32 @@ def train(setup, weights, run_round, *, scheme="hybrid", curvature=CURVATURE, pr
     for epoch in range(setup.epochs):
         stats = EpochStats()
         for rnd in range(setup.rounds):
-            updates = list(run_round(epoch, rnd, weights))
-            got = sorted(u.shard for u in updates)
+            items = list(run_round(epoch, rnd, weights))
+            got = sorted(
+                s for item in items for s in (item.shards if isinstance(item, Partial) else (item.shard,))
+            )
             if got != list(range(setup.n_shards)):
                 raise RuntimeError(
                     f"round {rnd + 1} of epoch {epoch + 1} returned shards {got}, "
                     f"expected 0..{setup.n_shards - 1}"
                 )
-            wrong = [u for u in updates if (u.epoch, u.round) != (epoch, rnd)]
-            if wrong:
-                raise RuntimeError(
-                    f"a shard returned round {wrong[0].round + 1} of epoch {wrong[0].epoch + 1}"
-                )
-            lr = lr_at(setup, epoch * setup.total_tokens + setup.total_tokens * (rnd + 0.5) / setup.rounds)
+            summed = accumulate(items)
+            if (summed.epoch, summed.round) != (epoch, rnd):
+                raise RuntimeError(f"a shard returned round {summed.round + 1} of epoch {summed.epoch + 1}")
+            bounds = round_bounds(setup, epoch)
+            share = (bounds[rnd + 1] - bounds[rnd]) * setup.rounds  # this round's size / an even round's
+            lr = lr_at(setup, (epoch + (bounds[rnd] + bounds[rnd + 1]) / 2) * setup.total_tokens)
             steps = setup.step_sizes(weights, lr * curvature) if scheme == "hybrid" else None
-            combine(weights, updates, scheme, loads, steps)
-            for u in updates:
-                stats.add(u.stats)
-            stats.blocks += 0
+            these = None if loads is None else {k: v * share for k, v in loads.items()}
+            apply(weights, summed, scheme, these, steps)
+            stats.add(summed.stats)
             if not all(np.isfinite(w).all() for w in weights.values() if w is not None):
-                from ..engine.kernel import DIVERGED, TrainingDiverged
-
                 raise TrainingDiverged(DIVERGED, f"training diverged in epoch {epoch + 1}: alpha is too high")
-            done = epoch * setup.total_tokens + setup.total_tokens * (rnd + 1) // setup.rounds
+            done = int(round((epoch + bounds[rnd + 1]) * setup.total_tokens))
             if progress is not None:
                 progress(done, total, lr_at(setup, done), stats, epoch)
             if on_round is not None:
-                on_round(epoch, rnd, updates)
+                on_round(epoch, rnd, items)
         history.append(stats)
         logger.info(
             "epoch %d: mean loss %.5f over %d predictions, %d words (%.0f words/s so far)",

@@ -203,6 +203,26 @@ def encode_shard(index, sentences, key_to_index, max_sentence_length):
     return Shard(index, encoded.ids, encoded.offsets)
 
 
+def round_bounds(setup, epoch):
+    """Where the rounds of ``epoch`` start and end, as fractions of the epoch (R + 1 increasing
+    numbers from 0 to 1): rounds of equal learning-rate mass (the integral of the learning
+    rate over the round), so each round moves the weights about as far. Early rounds, at high
+    learning rates, are shorter; the last ones, where the rate has fallen, longer. What one
+    shard misses of the others within a round is then about the same in every round."""
+    r = setup.rounds
+    n = setup.total_tokens
+    a, b = lr_at(setup, epoch * n), lr_at(setup, (epoch + 1) * n)
+    targets = np.arange(r + 1) / r * (a + b) / 2  # the mass up to each bound, of the epoch's (a + b) / 2
+    if ROUND_SPLIT == "even" or abs(a - b) < 1e-12 * max(a, 1e-300):
+        return np.arange(r + 1) / r
+    x = (a - np.sqrt(np.maximum(a * a - 2 * (a - b) * targets, 0.0))) / (a - b)
+    x[0], x[-1] = 0.0, 1.0
+    return x
+
+
+ROUND_SPLIT = "lr"  # "lr": equal learning-rate mass (round_bounds); "even": equal tokens
+
+
 def round_blocks(shard, setup, epoch):
     """The blocks ``(s0, s1)`` of each of the ``setup.rounds`` rounds of ``epoch`` on ``shard``."""
     cuts = cut_blocks(shard.offsets, setup.block_words or BLOCK_WORDS)
@@ -217,7 +237,8 @@ def round_blocks(shard, setup, epoch):
     ends = np.cumsum(sizes[order])  # tokens done after each block, in run order
     # block k belongs to the round its middle falls in
     middles = (ends - sizes[order] / 2.0) / max(shard.n_tokens, 1)
-    which = np.minimum((middles * setup.rounds).astype(np.int64), setup.rounds - 1)
+    bounds = round_bounds(setup, epoch)
+    which = np.clip(np.searchsorted(bounds, middles, side="right") - 1, 0, setup.rounds - 1)
     rounds = [[] for _ in range(setup.rounds)]
     for k, b in enumerate(order.tolist()):
         rounds[int(which[k])].append((int(cuts[b]), int(cuts[b + 1]), b))
@@ -235,8 +256,9 @@ def round_jobs(shard, setup, epoch, rnd):
     """The jobs of round ``rnd`` of ``epoch`` on ``shard``, with the run's learning rates."""
     blocks = round_blocks(shard, setup, epoch)[rnd]
     n = setup.total_tokens
-    g0 = epoch * n + n * rnd / setup.rounds
-    g1 = epoch * n + n * (rnd + 1) / setup.rounds
+    bounds = round_bounds(setup, epoch)
+    g0 = epoch * n + n * bounds[rnd]
+    g1 = epoch * n + n * bounds[rnd + 1]
     mine = sum(int(shard.offsets[s1] - shard.offsets[s0]) for s0, s1, _ in blocks)
     jobs, done = [], 0
     for s0, s1, b in blocks:
@@ -270,7 +292,24 @@ def train_round(setup, weights, shard, epoch, rnd):
         )
         pool.run(jobs, stats, interruptible=False)
     update = Update(shard.index, epoch, rnd, stats=(stats.loss, stats.predictions, stats.words, stats.kept))
+    candidates = _candidates(setup, shard, jobs)
     for name in MATRICES:
         if local[name] is not None:
-            update.rows[name], update.deltas[name] = changes(weights[name], local[name])
+            update.rows[name], update.deltas[name] = changes(weights[name], local[name], candidates.get(name))
     return update
+
+
+def _candidates(setup, shard, jobs):
+    """{matrix: rows}: the only rows the round can have changed (the words of its tokens, and the
+    tree nodes on their paths), so that only those are compared; negative sampling's output rows
+    can be any (its negatives), so that matrix is compared whole."""
+    if not jobs:
+        return {"w_in": np.zeros(0, np.int64), "w_out_hs": np.zeros(0, np.int64)}
+    ids = np.unique(np.concatenate([shard.ids[j.lo : j.hi] for j in jobs]))
+    ids = ids[ids >= 0]
+    found = {"w_in": ids}
+    if setup.hs:
+        _, _, (points, _, lens) = setup.kernel_tables()
+        paths = points[ids]
+        found["w_out_hs"] = np.unique(paths[np.arange(points.shape[1])[None, :] < lens[ids, None]])
+    return found

@@ -45,11 +45,17 @@ class Update:
         return sum(r.nbytes for r in self.rows.values()) + sum(d.nbytes for d in self.deltas.values())
 
 
-def changes(before, after):
-    """``(rows, deltas)``: the rows where ``after`` differs from ``before`` and by how much."""
-    delta = after - before
-    rows = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
-    return rows, np.ascontiguousarray(delta[rows])
+def changes(before, after, candidates=None):
+    """``(rows, deltas)``: the rows where ``after`` differs from ``before`` and by how much
+    (looking only at the rows ``candidates``, increasing, when given)."""
+    if candidates is None:
+        delta = after - before
+        rows = np.flatnonzero(np.any(delta != 0, axis=1)).astype(np.int32)
+        return rows, np.ascontiguousarray(delta[rows])
+    candidates = np.asarray(candidates, dtype=np.int64)
+    delta = after[candidates] - before[candidates]
+    moved = np.any(delta != 0, axis=1)
+    return candidates[moved].astype(np.int32), np.ascontiguousarray(delta[moved])
 
 
 def sequential_scale(loads, touched, step):
@@ -66,44 +72,100 @@ def sequential_scale(loads, touched, step):
     return np.where(small, 1.0, (1.0 - (1.0 - c) ** t) / (t * c))
 
 
-def combine(weights, updates, scheme="sum", loads=None, steps=None):
-    """Apply one round's ``updates`` to ``weights`` ({name: array or None}) in place, by ``scheme``.
+@dataclass
+class Partial:
+    """Several shards' updates of one round added up (what an executor sends when it trains
+    several shards): for each matrix the rows any of them changed, the sum of their changes, and
+    how many of them changed each row; ``stats`` summed."""
 
-    Raises ValueError for an unknown scheme, two updates from one shard, or an update whose rows
-    or widths do not fit the weights."""
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown synchronisation scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
-    shards = [u.shard for u in updates]
+    shards: tuple
+    epoch: int
+    round: int
+    rows: dict = field(default_factory=dict)
+    sums: dict = field(default_factory=dict)
+    touched: dict = field(default_factory=dict)
+    stats: tuple = (0.0, 0.0, 0.0, 0.0)
+
+    @property
+    def nbytes(self):
+        return sum(a.nbytes for part in (self.rows, self.sums, self.touched) for a in part.values())
+
+
+def _as_partial(item):
+    if isinstance(item, Partial):
+        return item
+    ones = {name: np.ones(len(r), dtype=np.int32) for name, r in item.rows.items()}
+    return Partial(
+        (item.shard,), item.epoch, item.round, dict(item.rows), dict(item.deltas), ones, item.stats
+    )
+
+
+def accumulate(items):
+    """One Partial from Updates and Partials of the same round (added in shard order, so the
+    result does not depend on the order they come in). ValueError if a shard appears twice or
+    the items are from different rounds."""
+    parts = sorted((_as_partial(i) for i in items), key=lambda p: p.shards)
+    shards = [s for p in parts for s in p.shards]
     if len(set(shards)) != len(shards):
         raise ValueError(f"two updates from the same shard in one round: {sorted(shards)}")
-    updates = sorted(updates, key=lambda u: u.shard)
+    if len({(p.epoch, p.round) for p in parts}) > 1:
+        raise ValueError("updates of different rounds cannot be added up")
+    epoch, rnd = (parts[0].epoch, parts[0].round) if parts else (0, 0)
+    out = Partial(tuple(sorted(shards)), epoch, rnd)
+    out.stats = tuple(float(sum(p.stats[k] for p in parts)) for k in range(4))
     for name in MATRICES:
-        w = weights.get(name)
-        parts = [(u.rows[name], u.deltas[name]) for u in updates if name in u.rows]
-        if not parts:
+        have = [p for p in parts if name in p.rows]
+        if not have:
             continue
+        for p in have:
+            rows, sums = p.rows[name], p.sums[name]
+            if sums.ndim != 2 or len(sums) != len(rows) or len(p.touched[name]) != len(rows):
+                raise ValueError(f"an update of {name} is damaged: its rows and changes differ in number")
+        union = np.unique(np.concatenate([p.rows[name] for p in have])).astype(np.int32)
+        width = have[0].sums[name].shape[1]
+        if any(p.sums[name].shape[1] != width for p in have):
+            raise ValueError(f"the updates of {name} differ in width")
+        total = np.zeros((len(union), width), dtype=np.float32)
+        touched = np.zeros(len(union), dtype=np.int32)
+        for p in have:
+            at = np.searchsorted(union, p.rows[name])
+            total[at] += p.sums[name]  # a part's rows are distinct: plain indexed adds are exact
+            touched[at] += p.touched[name]
+        out.rows[name], out.sums[name], out.touched[name] = union, total, touched
+    return out
+
+
+def apply(weights, partial, scheme="sum", loads=None, steps=None):
+    """Apply a round's added-up changes (a Partial) to ``weights`` ({name: array or None}) in
+    place, by ``scheme``. ValueError for an unknown scheme or changes that do not fit."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown synchronisation scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    for name in MATRICES:
+        if name not in partial.rows:
+            continue
+        w = weights.get(name)
         if w is None:
             raise ValueError(f"an update changes {name}, which these weights do not have")
-        for rows, delta in parts:
-            if delta.shape != (len(rows), w.shape[1]) or (
-                len(rows) and not 0 <= rows.min() <= rows.max() < len(w)
-            ):
-                raise ValueError(f"an update of {name} does not fit its {w.shape} weights")
+        rows, total, touched = partial.rows[name], partial.sums[name], partial.touched[name]
+        if total.shape != (len(rows), w.shape[1]) or (
+            len(rows) and not 0 <= rows.min() <= rows.max() < len(w)
+        ):
+            raise ValueError(f"an update of {name} does not fit its {w.shape} weights")
         if scheme == "sum":
-            for rows, delta in parts:
-                w[rows] += delta
+            w[rows] += total
             continue
-        total = np.zeros_like(w)
-        touched = np.zeros(len(w), dtype=np.int32)
-        for rows, delta in parts:
-            total[rows] += delta
-            touched[rows] += 1
-        hit = np.flatnonzero(touched)
         if scheme == "hybrid":
             if loads is None or loads.get(name) is None or len(loads[name]) != len(w):
                 raise ValueError(f"the hybrid scheme needs each row's expected updates ({name})")
-            scale = sequential_scale(loads[name][hit], touched[hit], steps[name]).astype(w.dtype)
+            scale = sequential_scale(loads[name][rows], touched, steps[name]).astype(w.dtype)
         else:
-            scale = (1.0 / touched[hit]).astype(w.dtype)
-        w[hit] += total[hit] * scale[:, None]
+            scale = (1.0 / np.maximum(touched, 1)).astype(w.dtype)
+        w[rows] += total * scale[:, None]
     return weights
+
+
+def combine(weights, updates, scheme="sum", loads=None, steps=None):
+    """Apply one round's ``updates`` (Updates or Partials) to ``weights`` in place, by ``scheme``."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown synchronisation scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    return apply(weights, accumulate(updates), scheme, loads, steps)

@@ -47,13 +47,11 @@ class Word2Vec(Estimator, Word2VecParams, ParamsReadable, ParamsWritable):
 
     def _fit(self, dataset):
         params = check_all(self)
-        rows = training.token_rows(
-            dataset, self.getInputCol(), lowercase=params["lowercase"], tokenizer=params["tokenizer"]
-        )
         sc = dataset.sparkSession.sparkContext
         threads = int(sc.getConf().get("spark.task.cpus", "1"))
         model = training.fit(
-            rows,
+            dataset,
+            self.getInputCol(),
             params,
             n_shards=self.getNumPartitions(),
             threads=threads,
@@ -127,13 +125,19 @@ class Word2VecModel(Model, Word2VecParams, ModelReadable, ModelWritable):
 
     def _transform(self, dataset):
         """Each row's document vector in ``outputCol``: the sum of its words' vectors divided by
-        its number of words (words outside the vocabulary add nothing but count), as MLlib."""
+        its number of words (words outside the vocabulary add nothing but count; an empty row
+        gives zeros), as MLlib. A string column is split as ``fit`` split it."""
         column = self.getInputCol()
         wv = self.wv
         table = dataset.sparkSession.sparkContext.broadcast((wv.key_to_index, wv.vectors.astype(np.float64)))
         d = wv.vector_size
+        split = None
+        if isinstance(dataset.schema[column].dataType, StringType):
+            split = training.Splitter(self.getOrDefault("lowercase"), self.getOrDefault("tokenizer"))
 
         def document(sentence):
+            if split is not None:
+                sentence = split(sentence)
             if not sentence:
                 return SparseVector(d, [], [])
             index, vectors = table.value
@@ -144,7 +148,8 @@ class Word2VecModel(Model, Word2VecParams, ModelReadable, ModelWritable):
                     total += vectors[i]
             return DenseVector(total / len(sentence))
 
-        return dataset.withColumn(self.getOutputCol(), F.udf(document, VectorUDT())(F.col(column)))
+        vectors = F.udf(document, VectorUDT(), useArrow=False)
+        return dataset.withColumn(self.getOutputCol(), vectors(F.col(column)))
 
 
 def _session():

@@ -10,8 +10,6 @@ from ..corpus import token_pattern
 from ..distributed.sync import SCHEMES
 from ..params import check_param
 
-DEFAULT_SYNC_ROUNDS = 16  # synchronisations per epoch: see docs/spark.md for the measurements
-
 _EXTRA = {  # name: (doc, converter, default)
     "sg": ("1 for skip-gram (MLlib's only architecture), 0 for CBOW", TypeConverters.toInt, 1),
     "hs": ("1 for hierarchical softmax (MLlib's only objective), 0 for none", TypeConverters.toInt, 1),
@@ -42,14 +40,14 @@ _EXTRA = {  # name: (doc, converter, default)
     "maxVocabSize": ("bound on distinct words held while counting a partition (None: none)", None, None),
     "maxFinalVocab": ("keep at most this many words (None: no limit)", None, None),
     "syncRounds": (
-        "synchronisations of the partitions' weights per epoch",
+        "synchronisations of the partitions' weights per epoch (0: enough for one machine's quality)",
         TypeConverters.toInt,
-        DEFAULT_SYNC_ROUNDS,
+        0,
     ),
     "syncScheme": (
-        "how the partitions' changes combine: " + " or ".join(SCHEMES),
+        "how the partitions' changes combine: " + ", ".join(SCHEMES) + " (docs/spark.md)",
         TypeConverters.toString,
-        "average",
+        "hybrid",
     ),
     "lowercase": ("string column: fold the text to lower case", TypeConverters.toBoolean, False),
     "tokenizer": (
@@ -190,9 +188,9 @@ def check_all(instance):
     if not p["negative"] and not p["hs"]:
         raise ValueError("negative=0 and hs=0 leave nothing to train: set hs=1 or negative > 0")
     partitions, rounds = get("numPartitions"), get("syncRounds")
-    for name, value in (("numPartitions", partitions), ("syncRounds", rounds)):
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
-            raise ValueError(f"{name}={value!r} is invalid: must be an integer >= 1 and <= 100000")
+    for name, value, low in (("numPartitions", partitions, 1), ("syncRounds", rounds, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 100_000:
+            raise ValueError(f"{name}={value!r} is invalid: must be an integer >= {low} and <= 100000")
     if get("syncScheme") not in SCHEMES:
         raise ValueError(f"syncScheme={get('syncScheme')!r} is invalid: must be one of {', '.join(SCHEMES)}")
     if get("progress") not in ("auto", "bar", "log", ""):

@@ -16,10 +16,11 @@ import time
 from collections import Counter
 
 from pyspark import StorageLevel, TaskContext
+from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType
 
 from ..corpus import token_pattern
-from ..distributed import run, shards
+from ..distributed import run, shards, sync
 from ..progress import Progress
 from ..vocab import _prune
 
@@ -30,26 +31,64 @@ class SparkInputError(ValueError):
     """The DataFrame cannot be trained on (wrong column type, no words, too few frequent words)."""
 
 
-def token_rows(df, column, *, lowercase=False, tokenizer="whitespace"):
-    """The RDD of token lists of ``df[column]``: an array of strings as it is, or a string
-    split by w2v's tokenizer (as ``w2v train`` reads a line)."""
+def column_kind(df, column):
+    """ "tokens" for an array of strings, "text" for a string; SparkInputError otherwise."""
     if column not in df.columns:
         raise SparkInputError(
             f"the DataFrame has no column {column!r} (its columns: {', '.join(df.columns)})"
         )
     kind = df.schema[column].dataType
     if isinstance(kind, ArrayType) and isinstance(kind.elementType, StringType):
+        return "tokens"
+    if isinstance(kind, StringType):
+        return "text"
+    raise SparkInputError(
+        f"column {column!r} holds {kind.simpleString()}; w2v.spark.Word2Vec needs an array of strings "
+        "(tokens) or a string (split by w2v's tokenizer)"
+    )
+
+
+def token_rows(df, column, *, lowercase=False, tokenizer="whitespace"):
+    """The RDD of token lists of ``df[column]``: an array of strings as it is (missing tokens
+    dropped), or a string split by w2v's tokenizer (as ``w2v train`` reads a line)."""
+    if column_kind(df, column) == "tokens":
         if lowercase:
             return df.select(column).rdd.map(
                 lambda r: [w.lower() for w in r[0] if w is not None] if r[0] else []
             )
         return df.select(column).rdd.map(lambda r: [w for w in r[0] if w is not None] if r[0] else [])
-    if isinstance(kind, StringType):
-        split = Splitter(lowercase, tokenizer)
-        return df.select(column).rdd.map(lambda r: split(r[0]))
-    raise SparkInputError(
-        f"column {column!r} holds {kind.simpleString()}; w2v.spark.Word2Vec needs an array of strings "
-        "(tokens) or a string (split by w2v's tokenizer)"
+    split = Splitter(lowercase, tokenizer)
+    return df.select(column).rdd.map(lambda r: split(r[0]))
+
+
+def count_tokens_in_sql(df, column, *, min_count, max_final_vocab, lowercase=False):
+    """The Vocabulary of an array-of-strings column, counted by Spark SQL in the JVM (no Python on
+    the executors): each word's count and first position (partition, row, token), the words
+    below ``min_count`` left on the executors. As ``count_vocabulary`` counts, faster."""
+    exploded = df.select(
+        F.monotonically_increasing_id().alias("row"), F.posexplode(column).alias("pos", "word")
+    )
+    exploded = exploded.where(F.col("word").isNotNull())
+    if lowercase:
+        exploded = exploded.withColumn("word", F.lower("word"))
+    counts = exploded.groupBy("word").agg(
+        F.count("*").alias("n"), F.min(F.struct("row", "pos")).alias("first")
+    )
+    counts = counts.persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        total = counts.agg(F.sum("n")).first()[0] or 0
+        if total == 0:
+            raise SparkInputError("the DataFrame holds no words: nothing to train on")
+        kept = counts.where(F.col("n") >= min_count).collect()
+    finally:
+        counts.unpersist()
+    return run.vocabulary(
+        [r["word"] for r in kept],
+        [r["n"] for r in kept],
+        [(r["first"]["row"], r["first"]["pos"]) for r in kept],
+        int(total),
+        min_count=min_count,
+        max_final_vocab=max_final_vocab,
     )
 
 
@@ -125,16 +164,15 @@ def count_vocabulary(rows, *, min_count, max_final_vocab, max_vocab_size):
     )
 
 
-def encode_shards(rows, key_to_index, n_shards, max_sentence_length):
-    """The cached RDD of one Shard per partition (``n_shards`` of them) and their token counts."""
+def encode_shards(rows, key_to_index, max_sentence_length):
+    """The cached RDD of one Shard per partition of ``rows`` and their token counts."""
     sc = rows.context
     index = sc.broadcast(key_to_index)
 
     def encode(i, part):
         yield shards.encode_shard(i, part, index.value, max_sentence_length)
 
-    spread = rows.repartition(n_shards) if n_shards != rows.getNumPartitions() else rows
-    encoded = spread.mapPartitionsWithIndex(encode).persist(StorageLevel.MEMORY_AND_DISK)
+    encoded = rows.mapPartitionsWithIndex(encode).persist(StorageLevel.MEMORY_AND_DISK)
     sizes = encoded.map(lambda s: (s.index, s.n_tokens)).collect()
     index.unpersist()
     return encoded, [n for _, n in sorted(sizes)]
@@ -143,22 +181,35 @@ def encode_shards(rows, key_to_index, n_shards, max_sentence_length):
 def round_runner(encoded, setup, fault=None):
     """``run_round(epoch, rnd, weights)`` for w2v.distributed.run.train: one Spark job per round.
 
-    ``fault`` = (epoch, round, shard) makes that task's first attempt kill its Python worker
-    (tests check that Spark's retry leaves the result as it would have been)."""
+    The shards are trained in as many tasks as Spark runs at once (its default parallelism),
+    each training its shards one after another from the round's weights and sending back their
+    changes added up (a sync.Partial): fewer, smaller results than one per shard.
+
+    ``fault`` = (epoch, round, shard) makes the first attempt of the task holding that shard
+    kill its Python worker (tests check that Spark's retry leaves the result as it would have been)."""
     sc = encoded.context
     shared = sc.broadcast(setup)
+    grouped = encoded.coalesce(max(1, min(sc.defaultParallelism, setup.n_shards)))
 
     def run_round(epoch, rnd, weights):
         current = sc.broadcast(weights)
 
-        def task(shard):
+        def task(part):
             context = TaskContext.get()
-            if fault == (epoch, rnd, shard.index) and context is not None and context.attemptNumber() == 0:
-                os._exit(17)  # the worker dies mid-task, as a lost executor would
-            return shards.train_round(shared.value, current.value, shard, epoch, rnd)
+            updates = []
+            for shard in part:
+                if (
+                    fault == (epoch, rnd, shard.index)
+                    and context is not None
+                    and context.attemptNumber() == 0
+                ):
+                    os._exit(17)  # the worker dies mid-task, as a lost executor would
+                updates.append(shards.train_round(shared.value, current.value, shard, epoch, rnd))
+            if updates:
+                yield sync.accumulate(updates)
 
         try:
-            return encoded.map(task).collect()
+            return grouped.mapPartitions(task).collect()
         finally:
             current.destroy()
 
@@ -166,30 +217,75 @@ def round_runner(encoded, setup, fault=None):
     return run_round
 
 
-def fit(rows, params, *, n_shards, threads, fault=None, progress="auto"):
-    """Train on ``rows`` (an RDD of token lists); returns the w2v Word2Vec on the driver."""
+def _w2v_on_executors(sc):
+    """w2v can be imported where Spark runs Python, or one clear error (not a worker traceback)."""
+
+    def probe(_):
+        import importlib.util
+
+        yield importlib.util.find_spec("w2v") is not None
+
+    try:
+        found = sc.parallelize([0], 1).mapPartitions(probe).collect()
+    except Exception as exc:  # the worker could not even start its Python
+        raise RuntimeError(
+            f"Spark could not run Python on its executors: {str(exc).splitlines()[0]}"
+        ) from None
+    if not all(found):
+        raise RuntimeError(
+            "the Spark executors' Python cannot import w2v: install w2v there, or point Spark at a Python "
+            "that has it (PYSPARK_PYTHON, or the spark.pyspark.python setting)"
+        )
+
+
+def fit(df, column, params, *, n_shards, threads, fault=None, progress="auto"):
+    """Train on ``df[column]`` (token arrays, or text split by w2v's tokenizer); returns the w2v
+    Word2Vec on the driver."""
     started = time.perf_counter()
-    vocab = count_vocabulary(
-        rows,
-        min_count=params["min_count"],
-        max_final_vocab=params["max_final_vocab"],
-        max_vocab_size=params["max_vocab_size"],
-    )
+    kind = column_kind(df, column)
+    _w2v_on_executors(df.sparkSession.sparkContext)
+    reading = dict(lowercase=params["lowercase"], tokenizer=params["tokenizer"])
+    if kind == "tokens" and params["max_vocab_size"] is None:
+        vocab = count_tokens_in_sql(
+            df,
+            column,
+            min_count=params["min_count"],
+            max_final_vocab=params["max_final_vocab"],
+            lowercase=params["lowercase"],
+        )
+    else:  # text to split with w2v's tokenizer, or counting bounded by max_vocab_size: in Python
+        vocab = count_vocabulary(
+            token_rows(df, column, **reading),
+            min_count=params["min_count"],
+            max_final_vocab=params["max_final_vocab"],
+            max_vocab_size=params["max_vocab_size"],
+        )
     if len(vocab) < 2:
         raise SparkInputError(
             f"only {len(vocab)} word(s) occur at least minCount={params['min_count']} times; "
             "lower minCount or use more data"
         )
-    logger.info("vocabulary: %d words from %d tokens", len(vocab), vocab.total_words)
-    encoded, sizes = encode_shards(rows, vocab.key_to_index, n_shards, params["max_sentence_length"])
+    logger.info(
+        "vocabulary: %d words from %d tokens, counted in %.1f s",
+        len(vocab),
+        vocab.total_words,
+        time.perf_counter() - started,
+    )
+    # rows dealt out to the partitions by Spark SQL (in the JVM), then encoded once, in Python
+    spread = token_rows(df.select(column).repartition(n_shards), column, **reading)
+    encoded, sizes = encode_shards(spread, vocab.key_to_index, params["max_sentence_length"])
+    logger.info("%d partitions encoded and cached at %.1f s", n_shards, time.perf_counter() - started)
     try:
+        rounds = params["rounds"] or run.rounds_for(n_shards, sum(sizes))
         setup = shards.Setup(
             vocab.counts,
             total_tokens=sum(sizes),
             n_shards=n_shards,
             threads=threads,
-            **{k: params[k] for k in shards.Setup.FIELDS if k != "threads"},
+            rounds=rounds,
+            **{k: params[k] for k in shards.Setup.FIELDS if k not in ("threads", "rounds")},
         )
+        logger.info("%d partitions, %d synchronisation rounds per epoch", n_shards, rounds)
         weights = run.initial(vocab, setup)
         runner = round_runner(encoded, setup, fault)
         bar = Progress(setup.epochs, progress) if progress else None
