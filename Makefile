@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean java
 
 $(BIN)/.installed: pyproject.toml setup.py src/w2v/engine/_kernel.c src/w2v/engine/_tables.c src/w2v/engine/_scan.c src/w2v/engine/_phrases.c src/w2v/engine/_strtable.h
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	@# word2vec.c's tools (PyPI `word2vec`) for the interop tests; without them the tests skip, saying why, and fail when CI=true.
 	$(BIN)/python -m pip install --quiet 'word2vec>=0.11' || echo "word2vec.c tools not built: their tests skip outside CI and fail in CI (CI=true)"
 	touch $@
@@ -29,7 +29,11 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# Spark (w2v.spark, tested by make test) runs on Java: say how to get it rather than fail later.
+java:
+	@command -v java >/dev/null 2>&1 || { echo "Java is missing: Spark needs Java 17 or later (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless)"; exit 1; }
+
+test: lint java
 	$(BIN)/python -m pytest
 
 clean:
