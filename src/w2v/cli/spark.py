@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 
@@ -17,6 +18,10 @@ from .common import UserError
 
 logger = logging.getLogger("w2v")
 
+# The master URLs Spark accepts (checked here: Spark's own refusal is a JVM stack trace).
+MASTER = re.compile(
+    r"local(\[(\*|[1-9][0-9]*)(,[1-9][0-9]*)?\])?|local-cluster\[[0-9]+, *[0-9]+, *[0-9]+\]|yarn|(spark|k8s|mesos)://\S+"
+)
 JAVA_HINT = (
     "Spark needs Java 17 or later: install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)"
 )
@@ -82,6 +87,11 @@ def check_args(args):
                 f"{flag} does not apply with --spark "
                 "(a Spark run has no checkpoints; its cores are the master's)"
             )
+    if not MASTER.fullmatch(args.spark):
+        raise UserError(
+            f"--spark {args.spark!r} is not a Spark master URL: use local[N] (N cores, or *), "
+            "spark://HOST:PORT, yarn, k8s://URL or mesos://URL"
+        )
     for flag, value in (("--partitions", args.partitions), ("--sync-rounds", args.sync_rounds)):
         if value is not None and not 1 <= value <= 100_000:
             raise UserError(f"{flag} {value} is invalid: must be an integer >= 1 and <= 100000")
@@ -97,6 +107,8 @@ def corpus_path(spec, reading):
         return str(builtin_corpus_path(spec)), {"lowercase": True, "tokenizer": "simple"}
     if spec in REMOTE and not os.path.exists(spec):
         spec = str(resolve_corpus(spec).path)
+    if "://" not in spec and not os.path.exists(spec):
+        raise UserError(f"corpus {spec!r} does not exist")
     if spec.endswith(".zip"):
         raise UserError(
             f"{spec}: Spark reads text files (also .gz and .bz2) and folders of them, not .zip; "
@@ -118,12 +130,15 @@ def train(args, model, spec, reading):
     path, reading = corpus_path(spec, reading)
     # The executors' Python: this one (which has w2v), unless the user chose another.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = (
-        SparkSession.builder.master(args.spark)
-        .appName("w2v train")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
+    try:
+        spark = (
+            SparkSession.builder.master(args.spark)
+            .appName("w2v train")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+    except Exception as exc:  # Spark's own errors (a master it cannot parse or reach, no JVM)
+        raise UserError(f"Spark did not start with master {args.spark!r}: {_first_line(exc)}") from None
     spark.sparkContext.setLogLevel("ERROR")
     try:
         partitions = args.partitions or spark.sparkContext.defaultParallelism
@@ -142,8 +157,17 @@ def train(args, model, spec, reading):
             estimator.setSyncRounds(args.sync_rounds)
         logger.info("training on Spark (%s), %d partitions", args.spark, partitions)
         fitted = estimator.fit(spark.read.text(path))
+    except (ValueError, RuntimeError, KeyboardInterrupt):
+        raise  # w2v's own errors (bad input, parameters) and Ctrl-C: already clear
+    except Exception as exc:  # a failed Spark job: its first line, not a JVM stack trace
+        raise UserError(f"Spark failed: {_first_line(exc)}") from None
     finally:
         spark.stop()
     trained = fitted.to_w2v()
     trained.tokenizer_ = reading
     return trained
+
+
+def _first_line(exc):
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__

@@ -71,9 +71,17 @@ def count_tokens_in_sql(df, column, *, min_count, max_final_vocab, lowercase=Fal
     exploded = exploded.where(F.col("word").isNotNull())
     if lowercase:
         exploded = exploded.withColumn("word", F.lower("word"))
-    counts = exploded.groupBy("word").agg(
-        F.count("*").alias("n"), F.min(F.struct("row", "pos")).alias("first")
-    )
+    # A row's id is (partition << 33) + its number in the partition; (row << shift) + pos orders
+    # the occurrences as the pair (row, pos) does while pos < 2^shift (checked below), and its
+    # minimum is several times faster to take than the pair's.
+    shift = 62 - (33 + max(1, df.rdd.getNumPartitions().bit_length()))
+
+    def counted(first):
+        return exploded.groupBy("word").agg(
+            F.count("*").alias("n"), F.min(first).alias("first"), F.max("pos").alias("far")
+        )
+
+    counts = counted(F.col("row") * F.lit(1 << shift) + F.col("pos"))
     counts = counts.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         total = counts.agg(F.sum("n")).first()[0] or 0
@@ -82,10 +90,15 @@ def count_tokens_in_sql(df, column, *, min_count, max_final_vocab, lowercase=Fal
         kept = counts.where(F.col("n") >= min_count).collect()
     finally:
         counts.unpersist()
+    if any(r["far"] >= 1 << shift for r in kept):  # a row too long for the packed key: the pair
+        kept = counted(F.struct("row", "pos")).where(F.col("n") >= min_count).collect()
+        firsts = [(r["first"]["row"], r["first"]["pos"]) for r in kept]
+    else:
+        firsts = [r["first"] for r in kept]
     return run.vocabulary(
         [r["word"] for r in kept],
         [r["n"] for r in kept],
-        [(r["first"]["row"], r["first"]["pos"]) for r in kept],
+        firsts,
         int(total),
         min_count=min_count,
         max_final_vocab=max_final_vocab,
