@@ -24,6 +24,7 @@ demo: $(BIN)/.installed
 		wind captain ahab starbuck stubb queequeg harpoon lance day night man men head eyes hand
 	$(BIN)/w2v plot demo/moby.w2v --loss -o demo/loss.png
 	@echo "demo/: moby.w2v (model), moby.bin (word2vec binary vectors), word_vectors.png, loss.png"
+	@echo "explore the vectors in your browser: $(BIN)/w2v explore demo/moby.w2v --open"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

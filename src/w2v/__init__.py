@@ -19,6 +19,7 @@ _EXPORTS = {  # public name: the module that defines it
     "FrozenPhrases": "phrases",
     "Phraser": "phrases",
     "ENGLISH_CONNECTOR_WORDS": "phrases",
+    "explore": "explorer",
 }
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "TextCorpus",
     "Word2Vec",
     "__version__",
+    "explore",
 ]
 
 

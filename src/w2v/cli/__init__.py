@@ -23,7 +23,7 @@ from .._version import __version__
 
 
 def build_parser():
-    from . import demo, phrases, queries, train, word2vec_c
+    from . import demo, explore, phrases, queries, train, word2vec_c
     from .common import Parser
 
     parser = Parser(
@@ -40,6 +40,7 @@ def build_parser():
     phrases.add_parser(sub)
     word2vec_c.add_parser(sub)
     demo.add_parser(sub)
+    explore.add_parser(sub)
     return parser
 
 

@@ -1,0 +1,353 @@
+// w2v explore: the page. Every word from the model is untrusted text: it is only ever set as
+// textContent, a value, or drawn on a canvas; never as markup.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { models: [], neighbors: [], map: null, view: { x: 0, y: 0, k: 1 }, highlight: new Set() };
+
+async function api(endpoint, params = {}) {
+  const query = new URLSearchParams(params).toString();
+  const response = await fetch(`/api/${endpoint}${query ? "?" + query : ""}`);
+  const body = await response.json();
+  if (!response.ok) {
+    const error = new Error(body.error || response.statusText);
+    error.body = body;
+    throw error;
+  }
+  return body;
+}
+
+function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+function item(list, text, onClick) {
+  const li = document.createElement("li");
+  if (onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "link";
+    b.textContent = text;
+    b.addEventListener("click", onClick);
+    li.appendChild(b);
+  } else {
+    li.textContent = text;
+  }
+  list.appendChild(li);
+  return li;
+}
+
+function say(text) {
+  $("message").textContent = text;
+}
+
+// -- the state lives in the URL's hash: every view has a shareable address, back/forward work --
+function go(params) {
+  location.hash = new URLSearchParams(params).toString();
+}
+
+async function route() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  if (p.has("w")) await showNeighbors(p.get("w"));
+  if (p.has("a")) await showAnalogy(p.get("a"), p.get("b") || "", p.get("c") || "", p.get("m") || "3cosadd");
+}
+
+async function showNeighbors(word) {
+  $("word").value = word;
+  $("neighbors-of").textContent = `of ${word}`;
+  clear($("neighbors"));
+  say("");
+  try {
+    const r = await api("neighbors", { word, topn: 20 });
+    state.neighbors = r.neighbors;
+    for (const n of r.neighbors) {
+      const li = item($("neighbors"), n.word, () => go({ w: n.word }));
+      const s = document.createElement("span");
+      s.className = "sim";
+      s.textContent = n.similarity.toFixed(3);
+      li.appendChild(s);
+    }
+    state.highlight = new Set([word, ...r.neighbors.map((n) => n.word)]);
+    state.focus = word;
+    draw();
+  } catch (e) {
+    state.neighbors = [];
+    const hints = (e.body && e.body.suggestions) || [];
+    say(e.message + (hints.length ? " Did you mean:" : ""));
+    for (const h of hints) item($("neighbors"), h, () => go({ w: h }));
+  }
+  if (state.models.length === 2) await showCompare(word);
+}
+
+async function showCompare(word) {
+  $("compare").hidden = false;
+  clear($("compare-a"));
+  clear($("compare-b"));
+  try {
+    const r = await api("compare", { word, topn: 10 });
+    $("compare-summary").textContent = `${r.models[0]} and ${r.models[1]} share ${r.shared} of 10 neighbours`;
+    r.neighbors[0].forEach((n) => item($("compare-a"), n.word, () => go({ w: n.word })));
+    r.neighbors[1].forEach((n) => item($("compare-b"), n.word, () => go({ w: n.word })));
+  } catch (e) {
+    $("compare-summary").textContent = e.message;
+  }
+}
+
+async function showChanged() {
+  const r = await api("changed", { n: 20 });
+  clear($("changed"));
+  for (const c of r.words) item($("changed"), `${c.word} (overlap ${c.overlap})`, () => go({ w: c.word }));
+}
+
+async function showAnalogy(a, b, c, method) {
+  $("a").value = a;
+  $("b").value = b;
+  $("c").value = c;
+  $("method").value = method;
+  clear($("answers"));
+  try {
+    const r = await api("analogy", { a, b, c, method, topn: 10 });
+    for (const n of r.answers) item($("answers"), `${n.word} ${n.similarity.toFixed(3)}`, () => go({ w: n.word }));
+  } catch (e) {
+    item($("answers"), e.message);
+  }
+}
+
+// -- the map: a canvas, pan (drag), zoom (wheel), hover, labels that do not pile up --
+function toScreen(x, y) {
+  const c = $("map");
+  const v = state.view;
+  return [(x - v.x) * v.k + c.width / 2, c.height / 2 - (y - v.y) * v.k];
+}
+
+function draw() {
+  const canvas = $("map");
+  const g = canvas.getContext("2d");
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  const m = state.map;
+  if (!m) return;
+  g.fillStyle = "rgba(60, 90, 160, 0.5)";
+  for (let i = 0; i < m.words.length; i++) {
+    const [px, py] = toScreen(m.x[i], m.y[i]);
+    g.fillRect(px - 1, py - 1, 2, 2);
+  }
+  // labels, most frequent first, where they do not overlap one already drawn (a coarse grid)
+  g.font = "11px sans-serif";
+  const taken = new Set();
+  const cell = 14;
+  const order = [...m.words.keys()].sort((i, j) => state.highlight.has(m.words[j]) - state.highlight.has(m.words[i]));
+  let labels = 0;
+  for (const i of order) {
+    const [px, py] = toScreen(m.x[i], m.y[i]);
+    if (px < 0 || py < 0 || px > canvas.width || py > canvas.height) continue;
+    const hot = state.highlight.has(m.words[i]);
+    const w = Math.ceil(g.measureText(m.words[i]).width / cell) + 1;
+    const gx = Math.floor(px / cell);
+    const gy = Math.floor(py / cell);
+    let free = true;
+    for (let dx = 0; dx < w && free; dx++) if (taken.has(`${gx + dx},${gy}`)) free = false;
+    if (!free && !hot) continue;
+    if (!hot && labels > 400) continue;
+    for (let dx = 0; dx < w; dx++) taken.add(`${gx + dx},${gy}`);
+    labels++;
+    g.fillStyle = hot ? "#c0392b" : "#333";
+    if (hot) g.fillRect(px - 3, py - 3, 6, 6);
+    g.fillText(m.words[i], px + 4, py + 4);
+  }
+}
+
+function fit() {
+  const m = state.map;
+  const xs = [Math.min(...m.x), Math.max(...m.x)];
+  const ys = [Math.min(...m.y), Math.max(...m.y)];
+  const c = $("map");
+  state.view = {
+    x: (xs[0] + xs[1]) / 2,
+    y: (ys[0] + ys[1]) / 2,
+    k: 0.9 * Math.min(c.width / (xs[1] - xs[0] || 1), c.height / (ys[1] - ys[0] || 1)),
+  };
+}
+
+async function showMap(params, endpoint = "map") {
+  say("");
+  try {
+    state.map = await api(endpoint, params);
+    fit();
+    draw();
+  } catch (e) {
+    say(e.message);
+  }
+}
+
+function nearest(px, py) {
+  const m = state.map;
+  if (!m) return -1;
+  let best = -1;
+  let bestD = 100;
+  for (let i = 0; i < m.words.length; i++) {
+    const [x, y] = toScreen(m.x[i], m.y[i]);
+    const d = (x - px) ** 2 + (y - py) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+function canvasPoint(event) {
+  const c = $("map");
+  const r = c.getBoundingClientRect();
+  return [((event.clientX - r.left) * c.width) / r.width, ((event.clientY - r.top) * c.height) / r.height];
+}
+
+// -- exports: the neighbour list as CSV or JSON, the map as PNG or SVG --
+function download(name, blob) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function csvField(text) {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function svgOfMap() {
+  const m = state.map;
+  const c = $("map");
+  const doc = document.implementation.createDocument("http://www.w3.org/2000/svg", "svg", null);
+  const svg = doc.documentElement;
+  svg.setAttribute("width", c.width);
+  svg.setAttribute("height", c.height);
+  for (let i = 0; m && i < Math.min(m.words.length, 2000); i++) {
+    const [x, y] = toScreen(m.x[i], m.y[i]);
+    const t = doc.createElementNS("http://www.w3.org/2000/svg", "text");
+    t.setAttribute("x", x.toFixed(1));
+    t.setAttribute("y", y.toFixed(1));
+    t.setAttribute("font-size", "10");
+    t.textContent = m.words[i];
+    svg.appendChild(t);
+  }
+  return new XMLSerializer().serializeToString(doc);
+}
+
+async function start() {
+  const info = await api("model");
+  state.models = info.models;
+  $("models").textContent = info.models.map((m) => `${m.name}: ${m.words} words × ${m.dimensions}`).join("  |  ");
+  const card = info.models[0];
+  const rows = [["words", card.words], ["dimensions", card.dimensions], ["kind", card.kind]];
+  if (card.parameters) for (const [k, v] of Object.entries(card.parameters)) rows.push([k, String(v)]);
+  if (card.analogies) rows.push(["Google analogies", `${(100 * card.analogies.overall).toFixed(1)} %`]);
+  for (const [k, v] of rows) {
+    const dt = document.createElement("dt");
+    dt.textContent = k;
+    const dd = document.createElement("dd");
+    dd.textContent = v;
+    $("card").append(dt, dd);
+  }
+  if (card.analogies)
+    for (const s of card.analogies.sections) {
+      const tr = $("sections").insertRow();
+      tr.insertCell().textContent = s.section;
+      tr.insertCell().textContent = `${s.correct} / ${s.total}`;
+    }
+  drawLoss(card.loss_per_epoch || []);
+  if (info.models.length === 2) {
+    $("compare").hidden = false;
+    showChanged().catch((e) => ($("changed").textContent = e.message));
+  }
+
+  $("search").addEventListener("submit", (e) => {
+    e.preventDefault();
+    if ($("word").value) go({ w: $("word").value });
+  });
+  $("word").addEventListener("input", async () => {
+    const prefix = $("word").value;
+    if (!prefix) return;
+    try {
+      const r = await api("suggest", { prefix, limit: 10 });
+      clear($("completions"));
+      for (const w of r.words) {
+        const o = document.createElement("option");
+        o.value = w;
+        $("completions").appendChild(o);
+      }
+    } catch (e) {
+      /* a prefix too long: no completions */
+    }
+  });
+  $("analogy-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    go({ a: $("a").value, b: $("b").value, c: $("c").value, m: $("method").value });
+  });
+  $("map-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    showMap({ n: $("map-n").value, skip: $("map-skip").value, stopwords: $("map-stop").checked, method: $("map-method").value });
+  });
+  $("axes-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const p = { x_plus: $("x-plus").value, x_minus: $("x-minus").value, y_plus: $("y-plus").value, y_minus: $("y-minus").value, n: $("map-n").value };
+    showMap(p, "axes");
+  });
+  const canvas = $("map");
+  let drag = null;
+  canvas.addEventListener("mousedown", (e) => (drag = canvasPoint(e)));
+  window.addEventListener("mouseup", () => (drag = null));
+  canvas.addEventListener("mousemove", (e) => {
+    const [px, py] = canvasPoint(e);
+    if (drag) {
+      state.view.x -= (px - drag[0]) / state.view.k;
+      state.view.y += (py - drag[1]) / state.view.k;
+      drag = [px, py];
+      draw();
+    } else {
+      const i = nearest(px, py);
+      $("hover").textContent = i >= 0 ? state.map.words[i] : "";
+    }
+  });
+  canvas.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    state.view.k *= e.deltaY < 0 ? 1.2 : 1 / 1.2;
+    draw();
+  });
+  canvas.addEventListener("click", (e) => {
+    const i = nearest(...canvasPoint(e));
+    if (i >= 0) go({ w: state.map.words[i] });
+  });
+  $("export-csv").addEventListener("click", () => {
+    const lines = ["word,similarity", ...state.neighbors.map((n) => `${csvField(n.word)},${n.similarity}`)];
+    download("neighbors.csv", new Blob([lines.join("\n") + "\n"], { type: "text/csv" }));
+  });
+  $("export-json").addEventListener("click", () => {
+    download("neighbors.json", new Blob([JSON.stringify(state.neighbors, null, 1)], { type: "application/json" }));
+  });
+  $("export-png").addEventListener("click", () => canvas.toBlob((b) => download("map.png", b)));
+  $("export-svg").addEventListener("click", () => download("map.svg", new Blob([svgOfMap()], { type: "image/svg+xml" })));
+  window.addEventListener("hashchange", route);
+  await route();
+}
+
+function drawLoss(losses) {
+  const c = $("loss");
+  const g = c.getContext("2d");
+  const ok = losses.filter((x) => x !== null);
+  if (ok.length < 1) return;
+  const lo = Math.min(...ok);
+  const hi = Math.max(...ok);
+  g.strokeStyle = "#3c5aa0";
+  g.beginPath();
+  ok.forEach((v, i) => {
+    const x = 10 + (i * (c.width - 20)) / Math.max(ok.length - 1, 1);
+    const y = c.height - 10 - ((v - lo) / (hi - lo || 1)) * (c.height - 20);
+    i ? g.lineTo(x, y) : g.moveTo(x, y);
+  });
+  g.stroke();
+  g.fillStyle = "#333";
+  g.fillText(`loss per epoch: ${ok[0].toFixed(3)} → ${ok[ok.length - 1].toFixed(3)}`, 10, 12);
+}
+
+document.addEventListener("DOMContentLoaded", () => start().catch((e) => say(e.message)));
