@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean java
+.PHONY: demo test lint clean java browser vendor
 
 $(BIN)/.installed: pyproject.toml setup.py src/w2v/engine/_kernel.c src/w2v/engine/_tables.c src/w2v/engine/_scan.c src/w2v/engine/_phrases.c src/w2v/engine/_strtable.h
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,21 @@ lint: $(BIN)/.installed
 java:
 	@command -v java >/dev/null 2>&1 || { echo "Java is missing: Spark needs Java 17 or later (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless)"; exit 1; }
 
-test: lint java
+# The explorer's tests drive a real headless Chromium: Debian's chromium and chromedriver.
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium and chromium-driver for the explorer's browser tests"; \
+	    (apt-get update -qq >/dev/null 2>&1 || true); apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Chromium is missing: the explorer's tests need it (Debian/Ubuntu: sudo apt-get install chromium chromium-driver)"; exit 1; fi; }
+
+# The explorer's JavaScript library, vendored at the version pinned in js/package.json (needs Node).
+vendor:
+	cd js && npm ci --no-audit --no-fund
+	cp js/node_modules/d3/dist/d3.min.js src/w2v/explorer/static/vendor/d3.min.js
+	cp js/node_modules/d3/LICENSE src/w2v/explorer/static/vendor/d3.LICENSE
+
+test: lint java browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -77,7 +77,25 @@ def test_model_cards(server, model):
     card = body["models"][0]
     assert (card["words"], card["dimensions"], card["kind"]) == (len(model.wv), 16, "model")
     assert card["parameters"]["sg"] == 1 and card["epochs_trained"] == 5
-    assert len(card["loss_per_epoch"]) == 5 and "analogies" in card
+    assert len(card["loss_per_epoch"]) == 5
+
+
+def test_evaluate_scores_the_google_analogies_by_section():
+    """One question made exactly right (iraq = greece - athens + baghdad) among random vectors:
+    its section counts it correct."""
+    from conftest import google_words
+
+    words, _ = google_words()
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(len(words), 50)).astype(np.float32)
+    at = {w: i for i, w in enumerate(words)}
+    vectors[at["Iraq"]] = vectors[at["Greece"]] - vectors[at["Athens"]] + vectors[at["Baghdad"]]
+    explorer = api.Explorer([api.Space(KeyedVectors(words, vectors), "v")])
+    result = explorer.evaluate()["analogies"]
+    sections = {s["section"]: s for s in result["sections"]}
+    assert sections["capital-common-countries"]["correct"] >= 1
+    assert all(0 <= s["correct"] <= s["total"] for s in result["sections"])
+    assert 0 < result["overall"] < 1
 
 
 def test_neighbors_are_most_similars_over_the_whole_vocabulary(server, model):

@@ -85,6 +85,7 @@ class Space:
         self.lower = None  # lower-cased words, in frequency order (completion)
         self.maps = {}  # (n, lo, stop, method) -> the map's answer
         self.card = None
+        self.evaluation = None
         self.lock = threading.Lock()
 
     def index(self, word):
@@ -126,12 +127,21 @@ class Explorer:
         return {"models": [self.card(i) for i in range(len(self.spaces))]}
 
     def card(self, which=0):
-        """Vocabulary size, dimensions, parameters, loss per epoch, evaluation per analogy section."""
+        """Vocabulary size, dimensions, parameters, loss per epoch (evaluation: ``evaluate``)."""
         s = self.space(which)
         with s.lock:
             if s.card is None:
                 s.card = _card(s)
         return s.card
+
+    def evaluate(self, which=0):
+        """The model's scores on the Google analogy set, overall and per section (computed once;
+        a separate call, as it takes a moment on a large vocabulary)."""
+        s = self.space(which)
+        with s.lock:
+            if s.evaluation is None:
+                s.evaluation = _evaluation(s)
+        return s.evaluation
 
     def suggest(self, prefix, limit=10, which=0):
         prefix = word_arg("prefix", prefix).lower()
@@ -327,6 +337,13 @@ def _card(space):
             frozen_loss_per_epoch=[json_float(x) for x in model.eval_loss_history_],
             corpus=model.corpus_,
         )
+    return card
+
+
+def _evaluation(space):
+    """The Google analogy set on the space (restrict_vocab=30000, the usual protocol), by section."""
+    kv = space.kv
+    card = {"name": space.name}
     try:
         score, sections = kv.evaluate_word_analogies("google", restrict_vocab=30000)
         card["analogies"] = {

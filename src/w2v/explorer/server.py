@@ -30,6 +30,7 @@ STATIC = {  # URL path -> (packaged file, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+    "/static/vendor/d3.min.js": ("vendor/d3.min.js", "text/javascript; charset=utf-8"),  # d3 7.9.0 (ISC)
 }
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -38,6 +39,7 @@ POLICY = (
 # endpoint -> (Explorer method, the parameters it takes)
 ENDPOINTS = {
     "model": ("models", ()),
+    "evaluate": ("evaluate", ("model",)),
     "suggest": ("suggest", ("prefix", "limit", "model")),
     "neighbors": ("neighbors", ("word", "topn", "model")),
     "analogy": ("analogy", ("a", "b", "c", "method", "topn", "model")),
@@ -50,7 +52,7 @@ RENAMED = {"model": "which"}  # a query's name -> the method's argument
 
 
 def _asset(name):
-    return resources.files("w2v.explorer").joinpath("static", name).read_bytes()
+    return resources.files("w2v.explorer").joinpath("static", *name.split("/")).read_bytes()
 
 
 def answer(explorer, endpoint, params):

@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { models: [], neighbors: [], map: null, view: { x: 0, y: 0, k: 1 }, highlight: new Set() };
+const state = { models: [], neighbors: [], map: null, highlight: new Set() };
 
 async function api(endpoint, params = {}) {
   const query = new URLSearchParams(params).toString();
@@ -68,7 +68,6 @@ async function showNeighbors(word) {
       li.appendChild(s);
     }
     state.highlight = new Set([word, ...r.neighbors.map((n) => n.word)]);
-    state.focus = word;
     draw();
   } catch (e) {
     state.neighbors = [];
@@ -113,11 +112,10 @@ async function showAnalogy(a, b, c, method) {
   }
 }
 
-// -- the map: a canvas, pan (drag), zoom (wheel), hover, labels that do not pile up --
-function toScreen(x, y) {
-  const c = $("map");
-  const v = state.view;
-  return [(x - v.x) * v.k + c.width / 2, c.height / 2 - (y - v.y) * v.k];
+// -- the map: points on a canvas; d3-zoom pans and zooms it, a d3 quadtree finds the point under
+// the pointer; labels go where they do not overlap one already drawn --
+function toScreen(i) {
+  return state.transform.apply([state.bx[i], state.by[i]]);
 }
 
 function draw() {
@@ -129,51 +127,46 @@ function draw() {
   if (!m) return;
   g.fillStyle = "rgba(60, 90, 160, 0.5)";
   for (let i = 0; i < m.words.length; i++) {
-    const [px, py] = toScreen(m.x[i], m.y[i]);
-    g.fillRect(px - 1, py - 1, 2, 2);
+    const [px, py] = toScreen(i);
+    if (px >= 0 && py >= 0 && px <= canvas.width && py <= canvas.height) g.fillRect(px - 1, py - 1, 2, 2);
   }
-  // labels, most frequent first, where they do not overlap one already drawn (a coarse grid)
   g.font = "11px sans-serif";
   const taken = new Set();
   const cell = 14;
-  const order = [...m.words.keys()].sort((i, j) => state.highlight.has(m.words[j]) - state.highlight.has(m.words[i]));
+  const hot = [...state.highlight].map((w) => m.index.get(w)).filter((i) => i !== undefined);
   let labels = 0;
-  for (const i of order) {
-    const [px, py] = toScreen(m.x[i], m.y[i]);
-    if (px < 0 || py < 0 || px > canvas.width || py > canvas.height) continue;
-    const hot = state.highlight.has(m.words[i]);
+  const place = (i, force) => {
+    const [px, py] = toScreen(i);
+    if (px < 0 || py < 0 || px > canvas.width || py > canvas.height) return;
     const w = Math.ceil(g.measureText(m.words[i]).width / cell) + 1;
     const gx = Math.floor(px / cell);
     const gy = Math.floor(py / cell);
-    let free = true;
-    for (let dx = 0; dx < w && free; dx++) if (taken.has(`${gx + dx},${gy}`)) free = false;
-    if (!free && !hot) continue;
-    if (!hot && labels > 400) continue;
+    for (let dx = 0; dx < w; dx++) if (taken.has(`${gx + dx},${gy}`) && !force) return;
     for (let dx = 0; dx < w; dx++) taken.add(`${gx + dx},${gy}`);
     labels++;
-    g.fillStyle = hot ? "#c0392b" : "#333";
-    if (hot) g.fillRect(px - 3, py - 3, 6, 6);
+    g.fillStyle = force ? "#c0392b" : "#333";
+    if (force) g.fillRect(px - 3, py - 3, 6, 6);
     g.fillText(m.words[i], px + 4, py + 4);
-  }
-}
-
-function fit() {
-  const m = state.map;
-  const xs = [Math.min(...m.x), Math.max(...m.x)];
-  const ys = [Math.min(...m.y), Math.max(...m.y)];
-  const c = $("map");
-  state.view = {
-    x: (xs[0] + xs[1]) / 2,
-    y: (ys[0] + ys[1]) / 2,
-    k: 0.9 * Math.min(c.width / (xs[1] - xs[0] || 1), c.height / (ys[1] - ys[0] || 1)),
   };
+  for (const i of hot) place(i, true); // the searched word and its neighbours first
+  for (let i = 0; i < m.words.length && labels < 400; i++) place(i, false); // then by frequency
 }
 
 async function showMap(params, endpoint = "map") {
   say("");
   try {
-    state.map = await api(endpoint, params);
-    fit();
+    const m = await api(endpoint, params);
+    const c = $("map");
+    const sx = d3.scaleLinear().domain(d3.extent(m.x)).range([20, c.width - 20]);
+    const sy = d3.scaleLinear().domain(d3.extent(m.y)).range([c.height - 20, 20]);
+    state.bx = Float64Array.from(m.x, sx);
+    state.by = Float64Array.from(m.y, sy);
+    m.index = new Map(m.words.map((w, i) => [w, i]));
+    state.tree = d3.quadtree(d3.range(m.words.length), (i) => state.bx[i], (i) => state.by[i]);
+    state.map = m;
+    state.transform = d3.zoomIdentity;
+    d3.select(c).call(state.zoom.transform, d3.zoomIdentity);
+    c.dataset.points = String(m.words.length);
     draw();
   } catch (e) {
     say(e.message);
@@ -181,19 +174,10 @@ async function showMap(params, endpoint = "map") {
 }
 
 function nearest(px, py) {
-  const m = state.map;
-  if (!m) return -1;
-  let best = -1;
-  let bestD = 100;
-  for (let i = 0; i < m.words.length; i++) {
-    const [x, y] = toScreen(m.x[i], m.y[i]);
-    const d = (x - px) ** 2 + (y - py) ** 2;
-    if (d < bestD) {
-      bestD = d;
-      best = i;
-    }
-  }
-  return best;
+  if (!state.map) return -1;
+  const [x, y] = state.transform.invert([px, py]);
+  const found = state.tree.find(x, y, 10 / state.transform.k);
+  return found === undefined ? -1 : found;
 }
 
 function canvasPoint(event) {
@@ -223,7 +207,7 @@ function svgOfMap() {
   svg.setAttribute("width", c.width);
   svg.setAttribute("height", c.height);
   for (let i = 0; m && i < Math.min(m.words.length, 2000); i++) {
-    const [x, y] = toScreen(m.x[i], m.y[i]);
+    const [x, y] = toScreen(i);
     const t = doc.createElementNS("http://www.w3.org/2000/svg", "text");
     t.setAttribute("x", x.toFixed(1));
     t.setAttribute("y", y.toFixed(1));
@@ -241,7 +225,6 @@ async function start() {
   const card = info.models[0];
   const rows = [["words", card.words], ["dimensions", card.dimensions], ["kind", card.kind]];
   if (card.parameters) for (const [k, v] of Object.entries(card.parameters)) rows.push([k, String(v)]);
-  if (card.analogies) rows.push(["Google analogies", `${(100 * card.analogies.overall).toFixed(1)} %`]);
   for (const [k, v] of rows) {
     const dt = document.createElement("dt");
     dt.textContent = k;
@@ -249,12 +232,21 @@ async function start() {
     dd.textContent = v;
     $("card").append(dt, dd);
   }
-  if (card.analogies)
-    for (const s of card.analogies.sections) {
-      const tr = $("sections").insertRow();
-      tr.insertCell().textContent = s.section;
-      tr.insertCell().textContent = `${s.correct} / ${s.total}`;
-    }
+  api("evaluate")
+    .then((e) => {
+      if (!e.analogies) return;
+      const dt = document.createElement("dt");
+      dt.textContent = "Google analogies";
+      const dd = document.createElement("dd");
+      dd.textContent = `${(100 * e.analogies.overall).toFixed(1)} %`;
+      $("card").append(dt, dd);
+      for (const s of e.analogies.sections) {
+        const tr = $("sections").insertRow();
+        tr.insertCell().textContent = s.section;
+        tr.insertCell().textContent = `${s.correct} / ${s.total}`;
+      }
+    })
+    .catch(() => {});
   drawLoss(card.loss_per_epoch || []);
   if (info.models.length === 2) {
     $("compare").hidden = false;
@@ -294,25 +286,15 @@ async function start() {
     showMap(p, "axes");
   });
   const canvas = $("map");
-  let drag = null;
-  canvas.addEventListener("mousedown", (e) => (drag = canvasPoint(e)));
-  window.addEventListener("mouseup", () => (drag = null));
-  canvas.addEventListener("mousemove", (e) => {
-    const [px, py] = canvasPoint(e);
-    if (drag) {
-      state.view.x -= (px - drag[0]) / state.view.k;
-      state.view.y += (py - drag[1]) / state.view.k;
-      drag = [px, py];
-      draw();
-    } else {
-      const i = nearest(px, py);
-      $("hover").textContent = i >= 0 ? state.map.words[i] : "";
-    }
-  });
-  canvas.addEventListener("wheel", (e) => {
-    e.preventDefault();
-    state.view.k *= e.deltaY < 0 ? 1.2 : 1 / 1.2;
+  state.transform = d3.zoomIdentity;
+  state.zoom = d3.zoom().scaleExtent([0.2, 500]).on("zoom", (e) => {
+    state.transform = e.transform;
     draw();
+  });
+  d3.select(canvas).call(state.zoom);
+  canvas.addEventListener("mousemove", (e) => {
+    const i = nearest(...canvasPoint(e));
+    $("hover").textContent = i >= 0 ? state.map.words[i] : "";
   });
   canvas.addEventListener("click", (e) => {
     const i = nearest(...canvasPoint(e));
