@@ -132,6 +132,14 @@ def test_search_neighbours_follow_analogy_map_compare_and_a_screenshot(browser, 
     points = int(browser.find_element(By.ID, "map").get_attribute("data-points"))
     assert points == min(200, len(server.httpd.RequestHandlerClass.explorer.spaces[0].kv))
     assert wait_for(lambda: inked_pixels(browser) > 500)  # the points and labels are drawn
+    assert "map=200%3A0%3A0%3Apca" in browser.current_url  # the map is part of the address too
+
+    shared = browser.current_url  # the whole view comes back from its address
+    browser.refresh()
+    wait_for(lambda: browser.find_element(By.ID, "neighbors-of").text == "of cat1")
+    wait_for(lambda: browser.find_element(By.ID, "map").get_attribute("data-points") == str(points))
+    assert browser.current_url == shared and texts(browser, "#answers li")
+    assert wait_for(lambda: inked_pixels(browser) > 500)
 
     assert browser.find_element(By.ID, "compare").is_displayed()
     wait_for(lambda: texts(browser, "#compare-a li") and texts(browser, "#compare-b li"))

@@ -42,14 +42,48 @@ function say(text) {
 }
 
 // -- the state lives in the URL's hash: every view has a shareable address, back/forward work --
-function go(params) {
-  location.hash = new URLSearchParams(params).toString();
+function go(changes) {
+  location.hash = new URLSearchParams(with_(changes)).toString();
 }
 
 async function route() {
   const p = new URLSearchParams(location.hash.slice(1));
-  if (p.has("w")) await showNeighbors(p.get("w"));
-  if (p.has("a")) await showAnalogy(p.get("a"), p.get("b") || "", p.get("c") || "", p.get("m") || "3cosadd");
+  if (p.has("w") && p.get("w") !== state.shownWord) {
+    state.shownWord = p.get("w");
+    await showNeighbors(p.get("w"));
+  }
+  const question = ["a", "b", "c", "m"].map((k) => p.get(k) || "").join("\u0000");
+  if (p.has("a") && question !== state.shownQuestion) {
+    state.shownQuestion = question;
+    await showAnalogy(p.get("a"), p.get("b") || "", p.get("c") || "", p.get("m") || "3cosadd");
+  }
+  const key = p.get("map") || p.get("axes") || "";
+  if (key && key !== state.mapKey) {
+    state.mapKey = key;
+    if (p.has("map")) {
+      const [n, skip, stop, method] = p.get("map").split(":");
+      $("map-n").value = n;
+      $("map-skip").value = skip || 0;
+      $("map-stop").checked = stop === "1";
+      $("map-method").value = method || "pca";
+      await showMap({ n, skip: skip || 0, stopwords: stop === "1", method: method || "pca" });
+    } else {
+      const [x_plus, x_minus, y_plus, y_minus, n] = p.get("axes").split(":");
+      const ends = { "x-plus": x_plus, "x-minus": x_minus, "y-plus": y_plus, "y-minus": y_minus };
+      for (const [id, v] of Object.entries(ends)) $(id).value = v || "";
+      await showMap({ x_plus, x_minus, y_plus, y_minus, n: n || 2000 }, "axes");
+    }
+  }
+}
+
+// The view's address holds the word, the analogy and the map together: every view can be shared.
+function with_(changes) {
+  const p = new URLSearchParams(location.hash.slice(1));
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) p.delete(k);
+    else p.set(k, v);
+  }
+  return Object.fromEntries(p);
 }
 
 async function showNeighbors(word) {
@@ -278,12 +312,13 @@ async function start() {
   });
   $("map-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    showMap({ n: $("map-n").value, skip: $("map-skip").value, stopwords: $("map-stop").checked, method: $("map-method").value });
+    const stop = $("map-stop").checked ? 1 : 0;
+    go({ map: `${$("map-n").value}:${$("map-skip").value}:${stop}:${$("map-method").value}`, axes: null });
   });
   $("axes-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const p = { x_plus: $("x-plus").value, x_minus: $("x-minus").value, y_plus: $("y-plus").value, y_minus: $("y-minus").value, n: $("map-n").value };
-    showMap(p, "axes");
+    const ends = ["x-plus", "x-minus", "y-plus", "y-minus"].map((id) => $(id).value);
+    go({ axes: [...ends, $("map-n").value].join(":"), map: null });
   });
   const canvas = $("map");
   state.transform = d3.zoomIdentity;

@@ -1,0 +1,80 @@
+"""The explorer on a large model: how fast the page opens, a neighbour query answers, and a
+50,000-point map arrives, over real HTTP on 127.0.0.1.
+
+    python benchmarks/explore.py [--words 1000000] [--dim 100] [--runs 30]
+
+The model is random vectors (the speed does not depend on what they hold) for --words words.
+Timed, each over the explorer's own HTTP server:
+  first page   GET / and its three assets and /api/model, one after another (a browser fetches
+               them in parallel, so this is an upper bound); the first time (cold) and then
+  neighbours   /api/neighbors?word=W&topn=20 for random words: median and 90th percentile
+  map          /api/map?n=50000 (PCA): the first time (computed) and again (cached)
+  completion   /api/suggest for random 2-letter prefixes: median
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+import urllib.request
+
+import numpy as np
+
+
+def fetch(url):
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as r:
+        body = r.read()
+        assert r.status == 200, (url, r.status)
+    return time.perf_counter() - started, body
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--dim", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    import w2v
+    from w2v import KeyedVectors
+
+    rng = np.random.default_rng(0)
+    started = time.perf_counter()
+    words = [f"w{i}" for i in range(args.words)]
+    kv = KeyedVectors(words, rng.standard_normal((args.words, args.dim), dtype=np.float32))
+    print(
+        f"{args.words:,} random {args.dim}-d vectors built in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    server = w2v.explore(kv, port=0, block=False)
+    base = server.url
+    page = ["", "static/app.css", "static/vendor/d3.min.js", "static/app.js", "api/model"]
+    first = [sum(fetch(base + p)[0] for p in page) for _ in range(max(3, args.runs // 5))]
+    queries = rng.integers(0, args.words, args.runs)
+    neighbors = [fetch(f"{base}api/neighbors?word=w{q}&topn=20")[0] for q in queries]
+    cold, body = fetch(f"{base}api/map?n=50000")
+    points = len(json.loads(body)["words"])
+    warm = [fetch(f"{base}api/map?n=50000")[0] for _ in range(3)]
+    prefixes = [f"w{d}{e}" for d, e in rng.integers(1, 10, (args.runs, 2))]
+    suggest = [fetch(f"{base}api/suggest?prefix={p}&limit=10")[0] for p in prefixes]
+    server.shutdown()
+    ms = lambda s: f"{1000 * s:,.0f} ms"  # noqa: E731
+    print(f"| what ({args.words:,} words, d={args.dim}) | time | bar |")
+    print("|---|---:|---:|")
+    print(f"| first page, cold (page, 3 assets, /api/model) | {ms(first[0])} | < 1 s |")
+    print(f"| first page, again (median of {len(first) - 1}) | {ms(statistics.median(first[1:]))} | < 1 s |")
+    print(f"| neighbour query, median of {args.runs} | {ms(statistics.median(neighbors))} | < 50 ms |")
+    p90 = float(np.percentile(neighbors, 90))
+    print(f"| neighbour query, 90th percentile | {ms(p90)} | |")
+    print(f"| map of {points:,} points (PCA), first time | {ms(cold)} ({len(body) / 1e6:.1f} MB) | < 2 s |")
+    print(f"| map of {points:,} points, cached (median of 3) | {ms(statistics.median(warm))} | |")
+    print(f"| completion, median of {args.runs} | {ms(statistics.median(suggest))} | |")
+
+
+if __name__ == "__main__":
+    main()
