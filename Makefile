@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/.installed: pyproject.toml setup.py src/w2v/engine/_kernel.c src/w2v/engine/_tables.c src/w2v/engine/_scan.c src/w2v/engine/_phrases.c src/w2v/engine/_strtable.h
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark,explore]'
 	@# word2vec.c's tools (PyPI `word2vec`) for the interop tests; without them the tests skip, saying why, and fail when CI=true.
 	$(BIN)/python -m pip install --quiet 'word2vec>=0.11' || echo "word2vec.c tools not built: their tests skip outside CI and fail in CI (CI=true)"
 	touch $@

@@ -266,3 +266,24 @@ def test_the_command_refuses_a_missing_file_and_a_bad_port(tmp_path):
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "w2v: error:" in proc.stderr
     proc = w2v_command("explore", tmp_path / "missing.w2v", "--port", "70000")
     assert proc.returncode == 2
+
+
+def test_the_umap_map_separates_what_never_shares_a_sentence(server, model):
+    status, body = get_json(server, "/api/map?n=14&method=umap")
+    assert status == 200 and body["method"] == "umap"
+    xy = {w: np.array([x, y]) for w, x, y in zip(body["words"], body["x"], body["y"], strict=True)}
+    cats = [xy[w] for w in xy if w.startswith("cat")]
+    cars = [xy[w] for w in xy if w.startswith("car")]
+    within = np.mean([np.linalg.norm(a - b) for a in cats for b in cats])
+    between = np.mean([np.linalg.norm(a - b) for a in cats for b in cars])
+    assert within < between
+
+
+def test_umap_without_umap_learn_is_a_clear_400(monkeypatch, model):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "umap", None)  # as if umap-learn were not installed
+    explorer = api.Explorer([api.Space(model.wv, "m")])
+    with pytest.raises(api.ApiError) as e:
+        explorer.map(n=10, method="umap")
+    assert e.value.status == 400 and "pip install 'w2v[explore]'" in e.value.message

@@ -33,7 +33,10 @@ def test_the_gensim_page_example_runs(tmp_path, monkeypatch, gensim_models):
     assert namespace["vector"].shape == (100,) and len(namespace["sims"]) == 10
 
 
-@pytest.mark.parametrize("path", ["README.md", "docs/gensim.md", "docs/vectors.md", "docs/engine.md"])
+@pytest.mark.parametrize(
+    "path",
+    ["README.md", "docs/gensim.md", "docs/vectors.md", "docs/engine.md", "docs/spark.md", "docs/explore.md"],
+)
 def test_linked_documents_exist(path):
     text = (ROOT / path).read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#:]+\.md)\)", text):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import threading
+import warnings
 
 import numpy as np
 
@@ -313,7 +314,9 @@ def _project(unit, method):
             raise ApiError(
                 400, "UMAP needs umap-learn: pip install 'w2v[explore]' (PCA works without it)"
             ) from None
-        return umap.UMAP(n_components=2, metric="cosine", random_state=1).fit_transform(unit)
+        with warnings.catch_warnings():  # "n_jobs overridden by random_state": a fixed seed is wanted
+            warnings.simplefilter("ignore", UserWarning)
+            return umap.UMAP(n_components=2, metric="cosine", random_state=1).fit_transform(unit)
     centred = unit.astype(np.float64) - unit.mean(axis=0, dtype=np.float64)
     # the top two right singular vectors, from the small d x d covariance (fast for many points)
     values, vectors = np.linalg.eigh(centred.T @ centred)
