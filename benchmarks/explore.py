@@ -10,6 +10,11 @@ Timed, each over the explorer's own HTTP server:
   neighbours   /api/neighbors?word=W&topn=20 for random words: median and 90th percentile
   map          /api/map?n=50000 (PCA): the first time (computed) and again (cached)
   completion   /api/suggest for random 2-letter prefixes: median
+With --browser (Debian's chromium and chromedriver, via Selenium), also in a real page:
+  page shown   from navigation to the model's name on the page
+  map drawn    /api/map?n=50000 fetched and drawn (the page's own showMap)
+  redraw       one redraw of the 50,000 points and their labels (what each pan or zoom step costs):
+               median of 20
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ def main(argv=None):
     parser.add_argument("--words", type=int, default=1_000_000)
     parser.add_argument("--dim", type=int, default=100)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--browser", action="store_true", help="also time the page in headless Chromium")
     args = parser.parse_args(argv)
 
     import w2v
@@ -62,6 +68,7 @@ def main(argv=None):
     warm = [fetch(f"{base}api/map?n=50000")[0] for _ in range(3)]
     prefixes = [f"w{d}{e}" for d, e in rng.integers(1, 10, (args.runs, 2))]
     suggest = [fetch(f"{base}api/suggest?prefix={p}&limit=10")[0] for p in prefixes]
+    in_browser = browser_figures(base) if args.browser else None
     server.shutdown()
     ms = lambda s: f"{1000 * s:,.0f} ms"  # noqa: E731
     print(f"| what ({args.words:,} words, d={args.dim}) | time | bar |")
@@ -74,6 +81,51 @@ def main(argv=None):
     print(f"| map of {points:,} points (PCA), first time | {ms(cold)} ({len(body) / 1e6:.1f} MB) | < 2 s |")
     print(f"| map of {points:,} points, cached (median of 3) | {ms(statistics.median(warm))} | |")
     print(f"| completion, median of {args.runs} | {ms(statistics.median(suggest))} | |")
+    if in_browser:
+        shown, drawn, redraw = in_browser
+        print(f"| in Chromium: page shown | {ms(shown)} | < 1 s |")
+        print(f"| in Chromium: map of 50,000 points fetched and drawn | {ms(drawn)} | < 2 s |")
+        print(f"| in Chromium: one redraw of 50,000 points (pan/zoom step), median | {ms(redraw)} | |")
+
+
+def browser_figures(base):
+    import shutil
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--window-size=1400,900",
+        f"--user-data-dir={tempfile.mkdtemp()}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(shutil.which("chromedriver")), options=options)
+    try:
+        started = time.perf_counter()
+        driver.get(base)
+        while not driver.find_element(By.ID, "models").text:
+            time.sleep(0.005)
+        shown = time.perf_counter() - started
+        drawn = driver.execute_async_script(
+            "const done = arguments[0]; const t = performance.now();"
+            "showMap({n: 50000, skip: 0, stopwords: false, method: 'pca'})"
+            ".then(() => done((performance.now() - t) / 1000));"
+        )
+        redraw = driver.execute_script(
+            "const times = []; for (let i = 0; i < 20; i++) { const t = performance.now(); draw();"
+            "times.push(performance.now() - t); } times.sort((a, b) => a - b); return times[10] / 1000;"
+        )
+        return shown, drawn, redraw
+    finally:
+        driver.quit()
 
 
 if __name__ == "__main__":

@@ -78,6 +78,8 @@ def test_model_cards(server, model):
     assert (card["words"], card["dimensions"], card["kind"]) == (len(model.wv), 16, "model")
     assert card["parameters"]["sg"] == 1 and card["epochs_trained"] == 5
     assert len(card["loss_per_epoch"]) == 5
+    status, scores = get_json(server, "/api/evaluate?model=1")
+    assert status == 200 and scores["name"] == "second" and "analogies" in scores
 
 
 def test_evaluate_scores_the_google_analogies_by_section():

@@ -365,26 +365,41 @@ def _evaluation(space):
     return card
 
 
+UNIVERSE = 50_000  # the shared words among which /api/changed looks for neighbours
+
+
+def _nearest(rows, unit, k, first):
+    """For each of ``rows`` (the unit rows first .. first + len(rows) - 1 of ``unit``), the indices
+    of its ``k`` nearest rows of ``unit`` by cosine, nearest first, itself left out."""
+    scores = rows @ unit.T
+    scores[np.arange(len(rows)), np.arange(first, first + len(rows))] = -np.inf
+    k = min(k, unit.shape[0] - 1)
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
 def _changed(spaces, among, k):
     (a, b) = (s.kv for s in spaces)
     shared = [w for w in a.index_to_key if w in b.key_to_index]
     if len(shared) < 10:
         raise ApiError(400, f"the models share {len(shared)} words: too few to align")
+    shared = shared[:UNIVERSE]  # neighbours are looked for among the most frequent shared words
     ia = np.array([a.key_to_index[w] for w in shared])
     ib = np.array([b.key_to_index[w] for w in shared])
-    ua, ub = a.get_normed_vectors()[ia].astype(np.float64), b.get_normed_vectors()[ib].astype(np.float64)
+    ua, ub = a.get_normed_vectors()[ia].astype(np.float32), b.get_normed_vectors()[ib].astype(np.float32)
     if ua.shape[1] != ub.shape[1]:
         raise ApiError(
             400, f"the models' dimensions differ ({ua.shape[1]} and {ub.shape[1]}): no rotation aligns them"
         )
-    u, _, vt = np.linalg.svd(ub.T @ ua)  # orthogonal Procrustes: the rotation R minimising |ub R - ua|
-    ub = ub @ (u @ vt)
+    # orthogonal Procrustes: the rotation R minimising |ub R - ua| (float64 for the small d x d SVD)
+    u, _, vt = np.linalg.svd(ub.astype(np.float64).T @ ua.astype(np.float64))
+    ub = (ub @ (u @ vt)).astype(np.float32)
     top = min(among, len(shared))
     found = []
     for start in range(0, top, 256):
         stop = min(start + 256, top)
-        near_a = np.argsort(-(ua[start:stop] @ ua.T), axis=1)[:, 1 : k + 1]
-        near_b = np.argsort(-(ub[start:stop] @ ub.T), axis=1)[:, 1 : k + 1]
+        near_a, near_b = _nearest(ua[start:stop], ua, k, start), _nearest(ub[start:stop], ub, k, start)
         for row, (na, nb) in enumerate(zip(near_a, near_b, strict=True)):
             i = start + row
             overlap = len(set(na.tolist()) & set(nb.tolist())) / k
