@@ -152,6 +152,8 @@ function toScreen(i) {
   return state.transform.apply([state.bx[i], state.by[i]]);
 }
 
+const LABEL_CANDIDATES = 5000; // the most frequent words that may get a label (their widths are kept)
+
 function draw() {
   const canvas = $("map");
   const g = canvas.getContext("2d");
@@ -159,31 +161,44 @@ function draw() {
   g.fillRect(0, 0, canvas.width, canvas.height);
   const m = state.map;
   if (!m) return;
+  const { k, x: tx, y: ty } = state.transform;
+  const { bx, by } = state;
+  const W = canvas.width;
+  const H = canvas.height;
   g.fillStyle = "rgba(60, 90, 160, 0.5)";
-  for (let i = 0; i < m.words.length; i++) {
-    const [px, py] = toScreen(i);
-    if (px >= 0 && py >= 0 && px <= canvas.width && py <= canvas.height) g.fillRect(px - 1, py - 1, 2, 2);
+  g.beginPath(); // every point in one path, filled once
+  for (let i = 0; i < bx.length; i++) {
+    const px = bx[i] * k + tx;
+    const py = by[i] * k + ty;
+    if (px >= 0 && py >= 0 && px <= W && py <= H) g.rect(px - 1, py - 1, 2, 2);
   }
+  g.fill();
   g.font = "11px sans-serif";
+  if (!state.widths) state.widths = m.words.slice(0, LABEL_CANDIDATES).map((w) => g.measureText(w).width);
   const taken = new Set();
   const cell = 14;
-  const hot = [...state.highlight].map((w) => m.index.get(w)).filter((i) => i !== undefined);
   let labels = 0;
   const place = (i, force) => {
-    const [px, py] = toScreen(i);
-    if (px < 0 || py < 0 || px > canvas.width || py > canvas.height) return;
-    const w = Math.ceil(g.measureText(m.words[i]).width / cell) + 1;
+    const px = bx[i] * k + tx;
+    const py = by[i] * k + ty;
+    if (px < 0 || py < 0 || px > W || py > H) return;
+    const width = i < state.widths.length ? state.widths[i] : g.measureText(m.words[i]).width;
+    const w = Math.ceil(width / cell) + 1;
     const gx = Math.floor(px / cell);
     const gy = Math.floor(py / cell);
-    for (let dx = 0; dx < w; dx++) if (taken.has(`${gx + dx},${gy}`) && !force) return;
-    for (let dx = 0; dx < w; dx++) taken.add(`${gx + dx},${gy}`);
+    if (!force) for (let dx = 0; dx < w; dx++) if (taken.has(gx + dx + gy * 4096)) return;
+    for (let dx = 0; dx < w; dx++) taken.add(gx + dx + gy * 4096);
     labels++;
     g.fillStyle = force ? "#c0392b" : "#333";
     if (force) g.fillRect(px - 3, py - 3, 6, 6);
     g.fillText(m.words[i], px + 4, py + 4);
   };
-  for (const i of hot) place(i, true); // the searched word and its neighbours first
-  for (let i = 0; i < m.words.length && labels < 400; i++) place(i, false); // then by frequency
+  for (const w of state.highlight) {
+    const i = m.index.get(w);
+    if (i !== undefined) place(i, true); // the searched word and its neighbours first
+  }
+  const candidates = Math.min(bx.length, LABEL_CANDIDATES);
+  for (let i = 0; i < candidates && labels < 400; i++) place(i, false); // then by frequency
 }
 
 async function showMap(params, endpoint = "map") {
@@ -198,6 +213,7 @@ async function showMap(params, endpoint = "map") {
     m.index = new Map(m.words.map((w, i) => [w, i]));
     state.tree = d3.quadtree(d3.range(m.words.length), (i) => state.bx[i], (i) => state.by[i]);
     state.map = m;
+    state.widths = null;
     state.transform = d3.zoomIdentity;
     d3.select(c).call(state.zoom.transform, d3.zoomIdentity);
     c.dataset.points = String(m.words.length);
