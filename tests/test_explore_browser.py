@@ -6,8 +6,11 @@ CI, a failure in CI (make test installs it)."""
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 import time
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -177,3 +180,26 @@ def test_words_that_are_markup_show_as_text_and_run_nothing(browser, server):
     assert len(scripts) == 2 and all(s.startswith(server.url + "static/") for s in scripts)
     html = browser.page_source
     assert "<img src=x" not in html and "<script>alert" not in html  # only ever as escaped text
+
+
+def test_exports_the_neighbour_list_and_the_map(browser, server, tmp_path):
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    open_page(browser, server, "#w=" + urllib.parse.quote(HOSTILE[1]) + "&map=50%3A0%3A0%3Apca")
+    wait_for(lambda: texts(browser, "#neighbors li button"))
+    wait_for(lambda: browser.find_element(By.ID, "map").get_attribute("data-points") == "18")
+    shown = texts(browser, "#neighbors li button")
+    for button, name in (
+        ("export-csv", "neighbors.csv"),
+        ("export-json", "neighbors.json"),
+        ("export-png", "map.png"),
+        ("export-svg", "map.svg"),
+    ):
+        browser.find_element(By.ID, button).click()
+        wait_for(lambda n=name: (tmp_path / n).exists() and (tmp_path / n).stat().st_size > 0)
+    rows = list(csv.reader((tmp_path / "neighbors.csv").open(newline="")))
+    assert rows[0] == ["word", "similarity"] and [r[0] for r in rows[1:]] == shown  # quoted as CSV wants
+    data = json.loads((tmp_path / "neighbors.json").read_text())
+    assert [d["word"] for d in data] == shown
+    assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (tmp_path / "map.svg").read_text()
+    assert svg.startswith("<svg") and "&lt;img src=x" in svg and "<img" not in svg  # words as SVG text
