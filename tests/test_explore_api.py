@@ -52,8 +52,12 @@ def single(model):
     srv.shutdown()
 
 
-def get(srv, path, data=None, method=None):
-    request = urllib.request.Request(srv.url + path.lstrip("/"), data=data, method=method)
+def get(srv, path, data=None, method=None, headers=None):
+    if data is not None and headers is None:
+        headers = {"Content-Type": "application/json"}
+    request = urllib.request.Request(
+        srv.url + path.lstrip("/"), data=data, method=method, headers=headers or {}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as r:
             return r.status, r.headers, r.read()
@@ -152,6 +156,42 @@ def test_malformed_json_and_oversized_bodies_are_refused(server):
         server, "/api/neighbors", data=json.dumps({"word": "cat1", "topn": 3}).encode(), method="POST"
     )
     assert status == 200 and len(body["neighbors"]) == 3
+
+
+def test_bodies_that_break_a_json_parser_and_odd_numbers_are_400s(server):
+    for body in (b"[" * 60_000, b'{"topn": ' + b"9" * 5000 + b"}", b"\xff\xfe"):
+        status, answer = get_json(server, "/api/neighbors", data=body, method="POST")
+        assert status == 400 and "not valid JSON" in answer["error"]
+    for value in ("%C2%B2", "--5", "1e3", "5.0", "%EF%BC%95"):  # superscript two, fullwidth five
+        status, answer = get_json(server, f"/api/neighbors?word=cat1&topn={value}")
+        assert status == 400 and "topn" in answer["error"]
+    status, answer = get_json(server, "/api/neighbors", data=json.dumps({"word": 5}).encode(), method="POST")
+    assert status == 400
+    status, answer = get_json(
+        server, "/api/neighbors", data=json.dumps({"word": "cat1", "topn": True}).encode(), method="POST"
+    )
+    assert status == 400
+
+
+def test_requests_from_other_pages_are_refused(server):
+    """A page elsewhere can make the browser send a form or a text body, or reach the server
+    through a name that points at 127.0.0.1 (DNS rebinding): neither is answered."""
+    status, answer = get_json(
+        server,
+        "/api/neighbors",
+        data=b'{"word": "cat1"}',
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    assert status == 415
+    status, answer = get_json(
+        server, "/api/neighbors?word=cat1", headers={"Host": f"evil.example:{server.port}"}
+    )
+    assert status == 421
+    status, answer = get_json(
+        server, "/api/neighbors?word=cat1", headers={"Host": f"localhost:{server.port}"}
+    )
+    assert status == 200
 
 
 def test_analogy_by_3cosadd_and_3cosmul(server, model):

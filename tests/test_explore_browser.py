@@ -203,3 +203,10 @@ def test_exports_the_neighbour_list_and_the_map(browser, server, tmp_path):
     assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (tmp_path / "map.svg").read_text()
     assert svg.startswith("<svg") and "&lt;img src=x" in svg and "<img" not in svg  # words as SVG text
+
+
+def test_axes_come_back_from_the_address(browser, server):
+    open_page(browser, server, "#xp=he&xm=she&yp=good&ym=bad&an=12")
+    wait_for(lambda: browser.find_element(By.ID, "map").get_attribute("data-points") == "12")
+    assert browser.find_element(By.ID, "x-plus").get_attribute("value") == "he"
+    assert wait_for(lambda: inked_pixels(browser) > 100)

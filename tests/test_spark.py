@@ -134,6 +134,11 @@ def test_the_vocabulary_is_one_machines_on_the_same_text(spark, tmp_path):
     assert got.wv.index_to_key == one.wv.index_to_key
     assert got.vocab_.counts.tolist() == one.vocab_.counts.tolist()
     assert got.vocab_.total_words == one.vocab_.total_words
+    folded = est.copy({est.lowercase: True}).fit(df.selectExpr("upper(text) AS text")).to_w2v()
+    assert folded.wv.index_to_key == one.wv.index_to_key  # UPPER CASE folded back, as one machine folds
+    tokens = df.selectExpr("split(upper(text), ' ') AS tokens")
+    folded = Word2Vec(inputCol="tokens", vectorSize=4, minCount=3, maxIter=1, lowercase=True, progress="")
+    assert folded.fit(tokens).to_w2v().wv.index_to_key == one.wv.index_to_key
     capped = est.copy({est.maxFinalVocab: 40}).fit(df).to_w2v()
     one_capped = OneMachine(min_count=3, max_final_vocab=40, vector_size=4, progress=False)
     assert capped.wv.index_to_key == one_capped.build_vocab(corpus_file=str(path)).wv.index_to_key
@@ -210,6 +215,8 @@ def test_bad_input_gives_one_clear_error_on_the_driver(spark):
         Word2Vec(**FAST).fit(rare)
     with pytest.raises(ValueError, match="vectorSize=0 is invalid"):
         Word2Vec(inputCol="tokens", **{**FAST, "vectorSize": 0}).fit(rare)
+    with pytest.raises(ValueError, match="minStepSize=0.1 is invalid"):
+        Word2Vec(inputCol="tokens", minStepSize=0.1, **FAST).fit(rare)
     with pytest.raises(ValueError, match="syncScheme"):
         Word2Vec(inputCol="tokens", syncScheme="median", **FAST).fit(rare)
     with pytest.raises(KeyError, match="not in the vocabulary"):

@@ -429,11 +429,11 @@ class KeyedVectors(VectorQueries, VectorFiles, GensimLegacy):
     def fill_norms(self, force=False):
         """Compute the row norms now (once; ``force`` recomputes)."""
         if self._norms is None or force:
-            self._norms = np.linalg.norm(self.vectors, axis=1)  # (N,)
-            self._safe = np.where(
-                self._norms > 0, self._norms, self._norms.dtype.type(1)
-            )  # zero rows stay zero
+            norms = np.linalg.norm(self.vectors, axis=1)  # (N,)
+            # _norms last: another thread that sees it set finds _safe ready (the explorer's server)
             self._unit = None
+            self._safe = np.where(norms > 0, norms, norms.dtype.type(1))  # zero rows stay zero
+            self._norms = norms
 
     @property
     def norms(self):

@@ -128,8 +128,10 @@ def train(args, model, spec, reading):
     except ImportError:
         raise UserError("--spark needs pyspark: pip install 'w2v[spark]'") from None
     path, reading = corpus_path(spec, reading)
-    # The executors' Python: this one (which has w2v), unless the user chose another.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # On a local master the executors' Python is this one (which has w2v), unless the user chose
+    # another; a cluster's executors use their own (w2v must be installed there).
+    if args.spark.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         spark = (
             SparkSession.builder.master(args.spark)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import threading
 import warnings
 
@@ -21,6 +22,7 @@ from ..run_state import json_float
 LIMITS = {
     "topn": 1000,  # neighbours in one answer
     "map_points": 100_000,  # points in one map
+    "umap_points": 20_000,  # points in one UMAP map (UMAP costs far more than PCA)
     "word_chars": 200,  # characters in one word of a query
     "suggestions": 50,  # completions in one answer
     "changed": 1000,  # words in one list of changed neighbourhoods
@@ -54,7 +56,7 @@ class ApiError(Exception):
 
 def whole_number(name, value, low, high):
     """``value`` (an int or its decimal text) as an int in [low, high], or ApiError 400."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value.strip(), re.ASCII):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ApiError(400, f"{name} must be a whole number, got {value!r}"[:300])
@@ -83,11 +85,17 @@ class Space:
 
     def __init__(self, kv, name, model=None):
         self.kv, self.name, self.model = kv, name, model
-        self.lower = None  # lower-cased words, in frequency order (completion)
+        kv.fill_norms()  # the caches the queries share, filled before any request thread reads them
+        kv.get_normed_vectors()
+        self.lower = [k.lower() for k in kv.index_to_key]  # completion, in frequency order
+        self.folded = {}  # lower case -> the most frequent spelling ("did you mean")
+        for k in kv.index_to_key[:200_000]:
+            self.folded.setdefault(k.lower(), k)
         self.maps = {}  # (n, lo, stop, method) -> the map's answer
         self.card = None
         self.evaluation = None
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # the small caches
+        self.heavy = threading.Lock()  # one costly computation (a map, the evaluation) at a time
 
     def index(self, word):
         """The row of ``word``, or ApiError 404 with close spellings (case does not count)."""
@@ -99,11 +107,11 @@ class Space:
         )
 
     def spellings(self, word, n=5):
-        folded = {}
-        for k in self.kv.index_to_key[:200_000]:
-            folded.setdefault(k.lower(), k)
-        same = [folded[word.lower()]] if word.lower() in folded else []
-        close = [folded[c] for c in difflib.get_close_matches(word.lower(), list(folded), n=n, cutoff=0.7)]
+        low = word.lower()
+        same = [self.folded[low]] if low in self.folded else []
+        # close spellings among words of about the same length (difflib over 200,000 words is slow)
+        pool = [w for w in self.folded if abs(len(w) - len(low)) <= 2 and w[:1] == low[:1]]
+        close = [self.folded[c] for c in difflib.get_close_matches(low, pool, n=n, cutoff=0.7)]
         return list(dict.fromkeys(same + close))[:n]
 
 
@@ -139,7 +147,7 @@ class Explorer:
         """The model's scores on the Google analogy set, overall and per section (computed once;
         a separate call, as it takes a moment on a large vocabulary)."""
         s = self.space(which)
-        with s.lock:
+        with s.heavy:
             if s.evaluation is None:
                 s.evaluation = _evaluation(s)
         return s.evaluation
@@ -148,9 +156,6 @@ class Explorer:
         prefix = word_arg("prefix", prefix).lower()
         limit = whole_number("limit", limit, 1, LIMITS["suggestions"])
         s = self.space(which)
-        with s.lock:
-            if s.lower is None:
-                s.lower = [k.lower() for k in s.kv.index_to_key]
         found = []
         for k, low in zip(s.kv.index_to_key, s.lower, strict=True):
             if low.startswith(prefix):
@@ -188,6 +193,11 @@ class Explorer:
         skip = whole_number("skip", skip, 0, max(len(s.kv) - 2, 0))
         stopwords = _flag("stopwords", stopwords)
         method = choice("method", method, MAP_METHODS)
+        if method == "umap" and n > LIMITS["umap_points"]:
+            raise ApiError(
+                400,
+                f"n={n} is too many for UMAP: at most {LIMITS['umap_points']} (PCA: {LIMITS['map_points']})",
+            )
         key = (n, skip, stopwords, method)
         with s.lock:
             if key in s.maps:
@@ -195,7 +205,8 @@ class Explorer:
         rows = _map_rows(s.kv, n, skip, stopwords)
         if len(rows) < 2:
             raise ApiError(400, "fewer than 2 words left to map")
-        xy = _project(s.kv.get_normed_vectors()[rows], method)
+        with s.heavy:  # one map computed at a time: many requests cannot pile up the work
+            xy = _project(s.kv.get_normed_vectors()[rows], method)
         answer = {
             "model": s.name,
             "method": method,
@@ -261,7 +272,7 @@ class Explorer:
         most frequent shared words, the ``n`` whose ``k`` nearest neighbours overlap least."""
         self._two()
         n = whole_number("n", n, 1, LIMITS["changed"])
-        among = whole_number("among", among, 10, 20_000)
+        among = whole_number("among", among, 10, 5_000)
         k = whole_number("k", k, 1, 100)
         key = (among, k)
         with self._lock:
@@ -412,5 +423,6 @@ def _changed(spaces, among, k):
                     "neighbors": [[shared[j] for j in na[:5]], [shared[j] for j in nb[:5]]],
                 }
             )
+    found = [r for r in found if not math.isnan(r["drift"])]
     found.sort(key=lambda r: (r["overlap"], -r["drift"]))
-    return [r for r in found if not math.isnan(r["drift"])]
+    return found

@@ -15,8 +15,10 @@ Safety:
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -65,18 +67,24 @@ def answer(explorer, endpoint, params):
         return 400, {
             "error": f"/api/{endpoint} takes {', '.join(allowed) or 'no parameters'}, not {unknown[0][:50]!r}"
         }
+    call = getattr(explorer, method)
+    arguments = {RENAMED.get(k, k): v for k, v in params.items()}
     try:
-        return 200, getattr(explorer, method)(**{RENAMED.get(k, k): v for k, v in params.items()})
+        inspect.signature(call).bind(**arguments)
+    except TypeError:  # a required parameter is missing
+        missing = [p for p in allowed if p not in params]
+        return 400, {"error": f"/api/{endpoint} needs {', '.join(missing) or 'other parameters'}"}
+    try:
+        return 200, call(**arguments)
     except ApiError as e:
         return e.status, e.to_json()
-    except TypeError as e:  # a required parameter is missing
-        missing = [p for p in allowed if p not in params and p in str(e)]
-        return 400, {"error": f"/api/{endpoint} needs {missing[0] if missing else 'other parameters'}"}
 
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "w2v-explore"
     explorer = None  # set on the subclass made for each server
+    hosts = frozenset()  # the Host headers this server answers (set with the explorer)
+    timeout = 30  # seconds a connection may take to send its request
 
     def log_message(self, format, *args):  # requests go to the w2v log at debug level, not stderr
         logger.debug("explore: " + format, *args)
@@ -85,7 +93,7 @@ class Handler(BaseHTTPRequestHandler):
         data = (
             body
             if isinstance(body, bytes)
-            else json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+            else json.dumps(body, allow_nan=False).encode("ascii")  # a lone surrogate is escaped too
         )
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -100,6 +108,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, params):
         path = urlsplit(self.path).path
+        # Only requests addressed to this server by its own address: a web page elsewhere cannot
+        # reach it through a name it made point here (DNS rebinding).
+        if self.headers.get("Host", "") not in self.hosts:
+            return self._send(421, {"error": "this server answers only requests sent to its own address"})
         try:
             if path.startswith("/api/"):
                 status, body = answer(self.explorer, path[5:], params)
@@ -122,6 +134,9 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self):
+        if self.headers.get("Content-Type", "").split(";")[0].strip().lower() != "application/json":
+            # a form or text body needs no preflight, so another page could send one: refused
+            return self._send(415, {"error": "POST bodies must be JSON (Content-Type: application/json)"})
         try:
             length = int(self.headers.get("Content-Length", "0"))
         except ValueError:
@@ -131,7 +146,7 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length)
         try:
             params = json.loads(raw.decode("utf-8")) if raw else {}
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        except (ValueError, RecursionError) as e:  # bad UTF-8 or JSON, too deep, a number too long
             return self._send(400, {"error": f"the body is not valid JSON: {e}"[:200]})
         if not isinstance(params, dict):
             return self._send(400, {"error": "the body must be a JSON object of parameters"})
@@ -143,11 +158,20 @@ class Server:
 
     def __init__(self, explorer, host="127.0.0.1", port=0):
         handler = type("ExploreHandler", (Handler,), {"explorer": explorer})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        server_class = ThreadingHTTPServer
+        if ":" in host:  # an IPv6 address
+            server_class = type(
+                "ThreadingHTTPServer6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6}
+            )
+        self.httpd = server_class((host, port), handler)
         self.httpd.daemon_threads = True
         self.host, self.port = host, self.httpd.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}/"
+        names = {shown}
+        if host in ("127.0.0.1", "localhost", "::1"):
+            names |= {"127.0.0.1", "localhost", "[::1]"}
+        handler.hosts = frozenset(f"{name}:{self.port}" for name in names)
         self.thread = None
 
     def serve_forever(self):

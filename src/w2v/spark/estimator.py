@@ -132,12 +132,15 @@ class Word2VecModel(Model, Word2VecParams, ModelReadable, ModelWritable):
         table = dataset.sparkSession.sparkContext.broadcast((wv.key_to_index, wv.vectors.astype(np.float64)))
         d = wv.vector_size
         split = None
+        lowercase = bool(self.getOrDefault("lowercase"))
         if isinstance(dataset.schema[column].dataType, StringType):
-            split = training.Splitter(self.getOrDefault("lowercase"), self.getOrDefault("tokenizer"))
+            split = training.Splitter(lowercase, self.getOrDefault("tokenizer"))
 
         def document(sentence):
             if split is not None:
                 sentence = split(sentence)
+            elif lowercase and sentence:  # tokens folded as fit folded them
+                sentence = [w.lower() if w is not None else w for w in sentence]
             if not sentence:
                 return SparseVector(d, [], [])
             index, vectors = table.value

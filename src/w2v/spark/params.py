@@ -185,6 +185,8 @@ def check_all(instance):
             check_param(name, value)
         except ValueError as e:
             raise ValueError(str(e).replace(f"{name}=", f"{spark_names.get(name, name)}=", 1)) from None
+    if p["min_alpha"] > p["alpha"]:
+        raise ValueError(f"minStepSize={p['min_alpha']!r} is invalid: must be <= stepSize={p['alpha']!r}")
     if not p["negative"] and not p["hs"]:
         raise ValueError("negative=0 and hs=0 leave nothing to train: set hs=1 or negative > 0")
     partitions, rounds = get("numPartitions"), get("syncRounds")

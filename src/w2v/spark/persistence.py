@@ -112,7 +112,8 @@ class ModelWriter(MLWriter):
                 "tokenizer": model.tokenizer_,
             }
         }
-        DefaultParamsWriter.saveMetadata(self.instance, path, spark, extraMetadata=extra)
+        # the SparkContext: what every pyspark from 3.5 on takes here
+        DefaultParamsWriter.saveMetadata(self.instance, path, spark.sparkContext, extraMetadata=extra)
         wv = model.wv
         rows = [
             (i, w, int(c), v.tolist())
@@ -137,7 +138,7 @@ class ModelReader(MLReader):
 
     def load(self, path):
         spark = self.sparkSession
-        metadata = DefaultParamsReader.loadMetadata(path, spark)
+        metadata = DefaultParamsReader.loadMetadata(path, spark.sparkContext)
         if not str(metadata.get("class", "")).endswith(self.cls.__name__) or "w2v" not in metadata:
             raise ValueError(
                 f"{path!r} is not a saved w2v.spark {self.cls.__name__} (it holds {metadata.get('class')})"

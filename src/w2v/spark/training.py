@@ -61,7 +61,7 @@ def token_rows(df, column, *, lowercase=False, tokenizer="whitespace"):
     return df.select(column).rdd.map(lambda r: split(r[0]))
 
 
-def count_tokens_in_sql(df, column, *, min_count, max_final_vocab, lowercase=False):
+def count_tokens_in_sql(df, column, *, min_count, max_final_vocab):
     """The Vocabulary of an array-of-strings column, counted by Spark SQL in the JVM (no Python on
     the executors): each word's count and first position (partition, row, token), the words
     below ``min_count`` left on the executors. As ``count_vocabulary`` counts, faster."""
@@ -69,8 +69,6 @@ def count_tokens_in_sql(df, column, *, min_count, max_final_vocab, lowercase=Fal
         F.monotonically_increasing_id().alias("row"), F.posexplode(column).alias("pos", "word")
     )
     exploded = exploded.where(F.col("word").isNotNull())
-    if lowercase:
-        exploded = exploded.withColumn("word", F.lower("word"))
     # A row's id is (partition << 33) + its number in the partition; (row << shift) + pos orders
     # the occurrences as the pair (row, pos) does while pos < 2^shift (checked below), and its
     # minimum is several times faster to take than the pair's.
@@ -241,9 +239,8 @@ def _w2v_on_executors(sc):
     try:
         found = sc.parallelize([0], 1).mapPartitions(probe).collect()
     except Exception as exc:  # the worker could not even start its Python
-        raise RuntimeError(
-            f"Spark could not run Python on its executors: {str(exc).splitlines()[0]}"
-        ) from None
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise RuntimeError(f"Spark could not run Python on its executors: {first}") from None
     if not all(found):
         raise RuntimeError(
             "the Spark executors' Python cannot import w2v: install w2v there, or point Spark at a Python "
@@ -258,13 +255,14 @@ def fit(df, column, params, *, n_shards, threads, fault=None, progress="auto"):
     kind = column_kind(df, column)
     _w2v_on_executors(df.sparkSession.sparkContext)
     reading = dict(lowercase=params["lowercase"], tokenizer=params["tokenizer"])
-    if kind == "tokens" and params["max_vocab_size"] is None:
+    # Spark SQL counts token arrays as they are; folding case is left to Python's str.lower, so
+    # that counting and encoding fold every word alike (Java's lower-casing differs on some)
+    if kind == "tokens" and params["max_vocab_size"] is None and not params["lowercase"]:
         vocab = count_tokens_in_sql(
             df,
             column,
             min_count=params["min_count"],
             max_final_vocab=params["max_final_vocab"],
-            lowercase=params["lowercase"],
         )
     else:  # text to split with w2v's tokenizer, or counting bounded by max_vocab_size: in Python
         vocab = count_vocabulary(

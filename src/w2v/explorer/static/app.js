@@ -57,7 +57,8 @@ async function route() {
     state.shownQuestion = question;
     await showAnalogy(p.get("a"), p.get("b") || "", p.get("c") || "", p.get("m") || "3cosadd");
   }
-  const key = p.get("map") || p.get("axes") || "";
+  const axes = ["xp", "xm", "yp", "ym", "an"].map((k) => p.get(k) || "");
+  const key = p.get("map") || (p.has("xp") ? axes.join("\u0000") : "");
   if (key && key !== state.mapKey) {
     state.mapKey = key;
     if (p.has("map")) {
@@ -68,7 +69,7 @@ async function route() {
       $("map-method").value = method || "pca";
       await showMap({ n, skip: skip || 0, stopwords: stop === "1", method: method || "pca" });
     } else {
-      const [x_plus, x_minus, y_plus, y_minus, n] = p.get("axes").split(":");
+      const [x_plus, x_minus, y_plus, y_minus, n] = axes; // each word its own key: words may hold ":"
       const ends = { "x-plus": x_plus, "x-minus": x_minus, "y-plus": y_plus, "y-minus": y_minus };
       for (const [id, v] of Object.entries(ends)) $(id).value = v || "";
       await showMap({ x_plus, x_minus, y_plus, y_minus, n: n || 2000 }, "axes");
@@ -86,13 +87,23 @@ function with_(changes) {
   return Object.fromEntries(p);
 }
 
+// Each panel keeps only the answer to its latest request (an older one arriving late is dropped).
+const latest = {};
+function ticket(panel) {
+  latest[panel] = (latest[panel] || 0) + 1;
+  const mine = latest[panel];
+  return () => latest[panel] === mine;
+}
+
 async function showNeighbors(word) {
+  const current = ticket("neighbors");
   $("word").value = word;
   $("neighbors-of").textContent = `of ${word}`;
   clear($("neighbors"));
   say("");
   try {
     const r = await api("neighbors", { word, topn: 20 });
+    if (!current()) return;
     state.neighbors = r.neighbors;
     for (const n of r.neighbors) {
       const li = item($("neighbors"), n.word, () => go({ w: n.word }));
@@ -104,6 +115,7 @@ async function showNeighbors(word) {
     state.highlight = new Set([word, ...r.neighbors.map((n) => n.word)]);
     draw();
   } catch (e) {
+    if (!current()) return;
     state.neighbors = [];
     const hints = (e.body && e.body.suggestions) || [];
     say(e.message + (hints.length ? " Did you mean:" : ""));
@@ -113,11 +125,13 @@ async function showNeighbors(word) {
 }
 
 async function showCompare(word) {
+  const current = ticket("compare");
   $("compare").hidden = false;
   clear($("compare-a"));
   clear($("compare-b"));
   try {
     const r = await api("compare", { word, topn: 10 });
+    if (!current()) return;
     $("compare-summary").textContent = `${r.models[0]} and ${r.models[1]} share ${r.shared} of 10 neighbours`;
     r.neighbors[0].forEach((n) => item($("compare-a"), n.word, () => go({ w: n.word })));
     r.neighbors[1].forEach((n) => item($("compare-b"), n.word, () => go({ w: n.word })));
@@ -133,6 +147,7 @@ async function showChanged() {
 }
 
 async function showAnalogy(a, b, c, method) {
+  const current = ticket("analogy");
   $("a").value = a;
   $("b").value = b;
   $("c").value = c;
@@ -140,6 +155,7 @@ async function showAnalogy(a, b, c, method) {
   clear($("answers"));
   try {
     const r = await api("analogy", { a, b, c, method, topn: 10 });
+    if (!current()) return;
     for (const n of r.answers) item($("answers"), `${n.word} ${n.similarity.toFixed(3)}`, () => go({ w: n.word }));
   } catch (e) {
     item($("answers"), e.message);
@@ -202,9 +218,11 @@ function draw() {
 }
 
 async function showMap(params, endpoint = "map") {
+  const current = ticket("map");
   say("");
   try {
     const m = await api(endpoint, params);
+    if (!current()) return;
     const c = $("map");
     const sx = d3.scaleLinear().domain(d3.extent(m.x)).range([20, c.width - 20]);
     const sy = d3.scaleLinear().domain(d3.extent(m.y)).range([c.height - 20, 20]);
@@ -246,7 +264,9 @@ function download(name, blob) {
 }
 
 function csvField(text) {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // a word a spreadsheet would read as a formula gets a leading apostrophe
+  const safe = /^[=+\-@\t\r]/.test(text) ? "'" + text : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function svgOfMap() {
@@ -329,12 +349,13 @@ async function start() {
   $("map-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const stop = $("map-stop").checked ? 1 : 0;
-    go({ map: `${$("map-n").value}:${$("map-skip").value}:${stop}:${$("map-method").value}`, axes: null });
+    const none = { xp: null, xm: null, yp: null, ym: null, an: null };
+    go({ map: `${$("map-n").value}:${$("map-skip").value}:${stop}:${$("map-method").value}`, ...none });
   });
   $("axes-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const ends = ["x-plus", "x-minus", "y-plus", "y-minus"].map((id) => $(id).value);
-    go({ axes: [...ends, $("map-n").value].join(":"), map: null });
+    const [xp, xm, yp, ym] = ["x-plus", "x-minus", "y-plus", "y-minus"].map((id) => $(id).value);
+    go({ xp, xm, yp, ym, an: $("map-n").value, map: null });
   });
   const canvas = $("map");
   state.transform = d3.zoomIdentity;
