@@ -88,12 +88,12 @@ def main(argv=None):
         print(f"| in Chromium: one redraw of 50,000 points (pan/zoom step), median | {ms(redraw)} | |")
 
 
-def browser_figures(base):
+def headless_chromium():
+    """A Selenium driver of Debian's chromium, headless (also used by explore_screenshot.py)."""
     import shutil
     import tempfile
 
     from selenium import webdriver
-    from selenium.webdriver.common.by import By
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
@@ -107,7 +107,13 @@ def browser_figures(base):
         f"--user-data-dir={tempfile.mkdtemp()}",
     ):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(shutil.which("chromedriver")), options=options)
+    return webdriver.Chrome(service=webdriver.ChromeService(shutil.which("chromedriver")), options=options)
+
+
+def browser_figures(base):
+    from selenium.webdriver.common.by import By
+
+    driver = headless_chromium()
     try:
         started = time.perf_counter()
         driver.get(base)

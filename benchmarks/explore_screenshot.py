@@ -7,14 +7,16 @@ and chromedriver), a word searched, the map drawn, saved as a PNG.
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
+import sys
 import time
+from pathlib import Path
 
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 
 import w2v
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from explore import headless_chromium  # noqa: E402
 
 
 def main(argv=None):
@@ -27,19 +29,7 @@ def main(argv=None):
     parser.add_argument("--points", type=int, default=1500)
     args = parser.parse_args(argv)
     server = w2v.explore(args.model, port=0, block=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--window-size=1400,900",
-        f"--user-data-dir={tempfile.mkdtemp()}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(shutil.which("chromedriver")), options=options)
+    driver = headless_chromium()
     try:
         driver.get(server.url)
         time.sleep(1)

@@ -18,8 +18,6 @@ import logging
 import os
 import time
 
-import numpy as np
-
 from . import model_files, tables
 from .callbacks import call, check_callbacks
 from .corpus import MAX_SENTENCE_LENGTH
@@ -239,20 +237,18 @@ class Word2Vec(VocabularyMethods, GensimMethods):
                     f"{name}={getattr(self, name)!r} was changed after build_vocab: the model has "
                     f"{'no' if wanted else 'an'} output matrix for it; call build_vocab again"
                 )
-        counts, n_words = self.vocab_.counts, len(self.vocab_)
+        counts = self.vocab_.counts
         if self.hs and self.huffman_ is None:
             self.huffman_ = tables.huffman_table(counts)
-        if self.huffman_ is not None:
-            points, codes, lens = self.huffman_
-        else:  # the kernel indexes (V, L >= 1) tables even without hierarchical softmax
-            points, codes = np.zeros((n_words, 1), np.int32), np.zeros((n_words, 1), np.uint8)
-            lens = np.zeros(n_words, np.int32)
+        keep, alias, (points, codes, lens) = tables.kernel_tables(
+            counts, self.sample, self.ns_exponent, self.huffman_
+        )
         return KernelModel(
             self.wv.vectors,
             self.w_out_ns,
             self.w_out_hs,
-            tables.keep_table(counts, self.sample, counts.sum()),
-            tables.alias_table(counts, self.ns_exponent),
+            keep,
+            alias,
             points,
             codes,
             lens,

@@ -46,6 +46,16 @@ def keep_table(counts, sample, total=None):
     return np.ascontiguousarray(keep_probability(counts, sample, total), dtype=np.float64)
 
 
+def kernel_tables(counts, sample, ns_exponent, huffman=None):
+    """Every table the kernel reads for a vocabulary of ``counts``: ``(keep, alias, (points,
+    codes, code_lens))``. ``huffman`` is hierarchical softmax's (huffman_table), or None for
+    none: the kernel indexes (V, L >= 1) tables even then, so they are zeros of width 1."""
+    n = len(counts)
+    if huffman is None:
+        huffman = (np.zeros((n, 1), np.int32), np.zeros((n, 1), np.uint8), np.zeros(n, np.int32))
+    return keep_table(counts, sample, counts.sum()), alias_table(counts, ns_exponent), huffman
+
+
 def huffman_table(counts):
     """Huffman paths as fixed-width arrays: points (V, L) int32, codes (V, L) uint8, lens (V,) int32.
 

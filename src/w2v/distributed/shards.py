@@ -100,13 +100,8 @@ class Setup:
     def kernel_tables(self):
         """(keep, alias, (points, codes, code_lens)): built once per process."""
         if self._tables is None:
-            counts, n = self.counts, len(self.counts)
-            if self.hs:
-                huffman = tables.huffman_table(counts)
-            else:
-                huffman = (np.zeros((n, 1), np.int32), np.zeros((n, 1), np.uint8), np.zeros(n, np.int32))
-            keep = tables.keep_table(counts, self.sample, counts.sum())
-            self._tables = (keep, tables.alias_table(counts, self.ns_exponent), huffman)
+            huffman = tables.huffman_table(self.counts) if self.hs else None
+            self._tables = tables.kernel_tables(self.counts, self.sample, self.ns_exponent, huffman)
         return self._tables
 
     def row_loads(self):
@@ -213,14 +208,11 @@ def round_bounds(setup, epoch):
     n = setup.total_tokens
     a, b = lr_at(setup, epoch * n), lr_at(setup, (epoch + 1) * n)
     targets = np.arange(r + 1) / r * (a + b) / 2  # the mass up to each bound, of the epoch's (a + b) / 2
-    if ROUND_SPLIT == "even" or abs(a - b) < 1e-12 * max(a, 1e-300):
+    if abs(a - b) < 1e-12 * max(a, 1e-300):
         return np.arange(r + 1) / r
     x = (a - np.sqrt(np.maximum(a * a - 2 * (a - b) * targets, 0.0))) / (a - b)
     x[0], x[-1] = 0.0, 1.0
     return x
-
-
-ROUND_SPLIT = "lr"  # "lr": equal learning-rate mass (round_bounds); "even": equal tokens
 
 
 def round_blocks(shard, setup, epoch):

@@ -27,7 +27,6 @@ from pyspark.ml.util import (
 from pyspark.sql.types import ArrayType, FloatType, IntegerType, LongType, StringType, StructField, StructType
 
 from ..model import Word2Vec as W2VModel
-from ..params import CONSTRAINTS
 from ..vocab import Vocabulary
 
 FORMAT = 1
@@ -45,27 +44,6 @@ _OUTPUT = StructType(
         StructField("index", IntegerType(), False),
         StructField("vector", ArrayType(FloatType(), False), False),
     ]
-)
-_KEPT = (
-    "vector_size",
-    "alpha",
-    "window",
-    "min_count",
-    "max_vocab_size",
-    "sample",
-    "seed",
-    "min_alpha",
-    "sg",
-    "hs",
-    "negative",
-    "ns_exponent",
-    "cbow_mean",
-    "epochs",
-    "max_final_vocab",
-    "shrink_windows",
-    "batched",
-    "shuffle",
-    "max_sentence_length",
 )
 
 
@@ -103,7 +81,7 @@ class ModelWriter(MLWriter):
         extra = {
             "w2v": {
                 "format": FORMAT,
-                "params": {k: getattr(model, k) for k in _KEPT if k in CONSTRAINTS},
+                "params": model.get_params(),  # every Word2Vec parameter (plain values)
                 "total_words": int(model.vocab_.total_words),
                 "loss_history": _finite(model.loss_history_),
                 "eval_loss_history": _finite(model.eval_loss_history_),
